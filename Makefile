@@ -1,0 +1,43 @@
+# Two entry points on a fresh machine: `make demo` (the main job on the bundled corpus) and
+# `make test`. Both create the virtualenvs they need from pinned versions.
+PYTHON ?= python3
+VENV := .venv
+LS_VENV := .venv-ls
+PY := $(VENV)/bin/python
+LABEL_STUDIO_VERSION := 1.23.2
+
+.PHONY: demo test lint venv ls-venv bench clean-venv
+
+$(VENV)/.installed: pyproject.toml requirements/lock.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Label Studio runs in its own virtualenv: installed beside the project it would pin pyarrow<25.
+$(LS_VENV)/.installed:
+	$(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/pip install --quiet --disable-pip-version-check label-studio==$(LABEL_STUDIO_VERSION)
+	touch $@
+
+ls-venv: $(LS_VENV)/.installed
+
+demo: venv
+	$(VENV)/bin/warta demo
+
+test: venv ls-venv
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	WARTA_LABEL_STUDIO_BIN=$(abspath $(LS_VENV))/bin/label-studio $(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+bench: venv
+	$(PY) benchmarks/perf/ingest.py
+
+clean-venv:
+	rm -rf $(VENV) $(LS_VENV)

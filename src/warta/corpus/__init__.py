@@ -1,0 +1,1 @@
+"""The corpus stage: read raw articles, clean and segment them, tokenize, store versions."""

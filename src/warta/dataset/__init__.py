@@ -1,0 +1,1 @@
+"""The `datasets` face of Warta: the README's configs block, features and releases."""

@@ -1,0 +1,63 @@
+"""The dataset card's YAML front matter, regenerated from the versions on disk.
+
+``load_dataset(<repo>, "articles")`` reads the newest corpus version; every version stays loadable
+as ``articles-vNNNN``. Only the front matter is generated; the README's prose is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from warta.errors import WartaError
+from warta.store import VersionedStore, write_atomic
+
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+CORPUS_SPLIT = "corpus"
+"""The articles layer is the whole corpus, not a training split: its one split says so."""
+
+
+def corpus_configs(store: VersionedStore, root: Path) -> list[dict]:
+    configs = []
+    versions = store.versions()
+    for position, version in enumerate(reversed(versions)):
+        pattern = f"{version.path.relative_to(root).as_posix()}/articles/*.parquet"
+        files = [{"split": CORPUS_SPLIT, "path": pattern}]
+        if position == 0:
+            configs.append({"config_name": "articles", "data_files": files, "default": True})
+        configs.append({"config_name": f"articles-{version.name}", "data_files": files})
+    return configs
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """The card is read by people and by the Hub: no YAML anchors, every config spelt out."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def read_front_matter(readme: Path) -> tuple[dict, str]:
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as err:
+        raise WartaError(f"{readme}: the YAML front matter does not parse ({err})") from None
+    return meta, text[match.end() :]
+
+
+def write_front_matter(readme: Path, configs: list[dict], **metadata: object) -> bool:
+    """Replace the card's ``configs`` (and any other given keys); True if the file changed."""
+    meta, body = read_front_matter(readme)
+    meta.update(metadata)
+    meta["configs"] = configs
+    dumped = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
+    new = f"---\n{dumped}---\n{body}"
+    if readme.exists() and readme.read_text(encoding="utf-8") == new:
+        return False
+    write_atomic(readme, new.encode())
+    return True

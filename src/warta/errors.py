@@ -1,0 +1,23 @@
+"""The one exception family every Warta command turns into a single clear line."""
+
+
+class WartaError(Exception):
+    """A failure the user can act on; its message names the file, record and problem."""
+
+
+class InputError(WartaError):
+    """A source file or record that cannot be ingested or imported."""
+
+    def __init__(self, source: str, problem: str, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self):  # crosses process boundaries from ingest workers intact
+        return (type(self), (self.source, self.problem, self.line))
+
+
+class StoreError(WartaError):
+    """A versioned store that is locked, damaged or asked for a version it does not have."""

@@ -1,0 +1,1 @@
+"""Record schemas shared by every converter, scorer and exporter (defined once, here)."""

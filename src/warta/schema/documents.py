@@ -1,0 +1,74 @@
+"""The article record: clean text plus its blocks, sentences, tokens and provenance.
+
+All offsets are character (code point) offsets into the stored NFC-normalised ``text``, half-open
+``[start, end)``: ``text[start:end]`` is the block, sentence or token. Token strings are stored
+beside their offsets for convenience and always equal ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+BLOCK_TYPES = ("headline", "subheading", "dateline", "credit", "caption", "paragraph")
+"""Typed blocks of a news page, in the vocabulary of the annotation guidelines."""
+
+REMOVAL_KINDS = ("duplicate_headline", "boilerplate")
+"""What the cleaner may remove; every removal is recorded in the record's ``removed`` list."""
+
+SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32())])
+
+ARTICLE_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("published", pa.date32()),
+        pa.field("dateline", pa.string()),
+        pa.field("language", pa.string(), nullable=False),
+        pa.field("language_confidence", pa.float32(), nullable=False),
+        pa.field("outlets", pa.list_(pa.string())),
+        pa.field(
+            "blocks",
+            pa.list_(
+                pa.struct([("type", pa.string()), ("start", pa.int32()), ("end", pa.int32())])
+            ),
+        ),
+        pa.field(
+            "sentences",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("start", pa.int32()),
+                        ("end", pa.int32()),
+                        ("block", pa.int32()),
+                        ("token_start", pa.int32()),
+                        ("token_end", pa.int32()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("tokens", pa.list_(pa.string())),
+        pa.field("token_starts", pa.list_(pa.int32())),
+        pa.field("token_ends", pa.list_(pa.int32())),
+        pa.field(
+            "removed",
+            pa.list_(
+                pa.struct([("kind", pa.string()), ("text", pa.string()), ("line", pa.int32())])
+            ),
+        ),
+        pa.field("url", pa.string()),
+        pa.field("source_file", pa.string(), nullable=False),
+        pa.field("source_line", pa.int32()),
+        pa.field("source_format", pa.string(), nullable=False),
+        pa.field("source_sha256", pa.string(), nullable=False),
+        pa.field("source_metadata", pa.string()),
+        pa.field("content_sha256", pa.string(), nullable=False),
+        pa.field("record_sha256", pa.string(), nullable=False),
+        pa.field("ingested_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("pipeline_version", pa.string(), nullable=False),
+    ],
+    metadata={"warta.offsets": "half-open character offsets into NFC-normalised text"},
+)
+
+VOLATILE_FIELDS = ("ingested_at", "pipeline_version", "record_sha256")
+"""Fields left out of ``record_sha256``: re-ingesting unchanged content must change nothing."""

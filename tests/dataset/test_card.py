@@ -1,0 +1,62 @@
+"""`load_dataset(<repo>, "articles")` through the README's configs block: real Parquet, real loads."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from datasets import load_dataset
+
+from tests.conftest import REPO
+from warta.corpus.pipeline import corpus_store, ingest
+from warta.dataset.card import corpus_configs, read_front_matter, write_front_matter
+
+
+def build(scratch_repo):
+    store = corpus_store(scratch_repo / "corpus" / "versions")
+    ingest([scratch_repo / "corpus" / "raw"], store)
+    extra = scratch_repo / "extra.jsonl"
+    extra.write_text(
+        json.dumps({"text": "Banjir melanda Jakarta pada hari Senin, kata BNPB."}) + "\n"
+    )
+    ingest([extra], store)
+    write_front_matter(scratch_repo / "README.md", corpus_configs(store, scratch_repo))
+    return store
+
+
+def test_articles_loads_the_newest_version_and_old_versions_stay_loadable(scratch_repo, hf_cache):
+    build(scratch_repo)
+    newest = load_dataset(str(scratch_repo), "articles", cache_dir=str(hf_cache))
+    assert list(newest) == ["corpus"] and newest["corpus"].num_rows == 2
+    first = load_dataset(str(scratch_repo), "articles-v0001", cache_dir=str(hf_cache))["corpus"]
+    assert first.num_rows == 1
+    features = first.features
+    assert features["published"].dtype == "date32" and features["tokens"].feature.dtype == "string"
+    assert set(features["blocks"].feature) == {"type", "start", "end"}
+    row = first[0]
+    assert row["published"] == date(2021, 7, 6) and row["outlets"] == ["TASS", "Reuters"]
+
+
+def test_card_keeps_the_prose_and_is_idempotent(scratch_repo):
+    store = build(scratch_repo)
+    readme = scratch_repo / "README.md"
+    meta, body = read_front_matter(readme)
+    assert body == "# scratch\n"
+    assert [c["config_name"] for c in meta["configs"]] == [
+        "articles",
+        "articles-v0002",
+        "articles-v0001",
+    ]
+    assert not write_front_matter(readme, corpus_configs(store, scratch_repo))
+
+
+def test_shipped_readme_configs_match_the_shipped_versions(hf_cache):
+    meta, _ = read_front_matter(REPO / "README.md")
+    expected = corpus_configs(corpus_store(REPO / "corpus" / "versions"), REPO)
+    assert [c for c in meta["configs"] if c["config_name"].startswith("articles")] == expected
+
+
+def test_the_repository_itself_loads(hf_cache):
+    articles = load_dataset(str(REPO), "articles", cache_dir=str(hf_cache))["corpus"]
+    titles = articles["title"]
+    assert "Kremlin - Putin dan Rahmon fokus pada situasi di perbatasan Tajik-Afghanistan" in titles

@@ -1,0 +1,59 @@
+"""The `warta` command as a user runs it: exit codes, one-line errors, --verbose traces."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def warta(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "warta", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_ingest_versions_diff_verify(scratch_repo, tmp_path):
+    done = warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
+    assert done.returncode == 0, done.stderr
+    assert "wrote corpus v0001" in done.stdout and "tokens" in done.stdout
+    again = warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
+    assert again.returncode == 0 and "no change" in again.stdout
+    extra = tmp_path / "b.txt"
+    extra.write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB.")
+    assert warta(scratch_repo, "corpus", "ingest", str(extra)).returncode == 0
+    listing = warta(scratch_repo, "corpus", "versions").stdout
+    assert "v0001" in listing and "v0002" in listing
+    diff = warta(scratch_repo, "corpus", "diff", "v0001", "v0002").stdout
+    assert "added: 1" in diff and "changed: 0" in diff
+    assert "ok: v0001, v0002" in warta(scratch_repo, "corpus", "verify").stdout
+    assert "configs:" in (scratch_repo / "README.md").read_text()
+
+
+def test_bad_input_is_one_clear_line_and_verbose_adds_the_trace(scratch_repo, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    done = warta(scratch_repo, "corpus", "ingest", str(empty))
+    assert done.returncode == 1
+    assert f"{empty}: empty file" in done.stderr and "Traceback" not in done.stderr
+    verbose = warta(scratch_repo, "--verbose", "corpus", "ingest", str(empty))
+    assert verbose.returncode == 1 and "Traceback" in verbose.stderr
+
+
+def test_verify_exits_nonzero_and_names_the_damaged_file(scratch_repo):
+    warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
+    (shard,) = (scratch_repo / "corpus" / "versions" / "v0001" / "articles").glob("*.parquet")
+    data = bytearray(shard.read_bytes())
+    data[100] ^= 0x01
+    shard.write_bytes(bytes(data))
+    done = warta(scratch_repo, "corpus", "verify")
+    assert done.returncode == 1 and str(shard) in done.stderr.replace("\n", "")
+
+
+def test_unknown_version_is_one_line(scratch_repo):
+    warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
+    done = warta(scratch_repo, "corpus", "diff", "v0001", "v0009")
+    assert done.returncode == 1 and "no corpus version 'v0009'" in done.stderr
