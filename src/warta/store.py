@@ -219,12 +219,13 @@ class Staging:
     def __init__(self, store: VersionedStore, path: Path) -> None:
         self.store = store
         self.path = path
-        self.writers: dict[str, ShardWriter] = {}
+        self.writers: dict[tuple[str, str], ShardWriter] = {}
 
     def writer(self, table: str, schema: pa.Schema, prefix: str = "part") -> ShardWriter:
-        if table not in self.writers:
-            self.writers[table] = ShardWriter(self.path / table, schema, prefix=prefix)
-        return self.writers[table]
+        """The writer of one table's shards named ``<prefix>-NNNNN`` (e.g. one prefix per split)."""
+        if (table, prefix) not in self.writers:
+            self.writers[table, prefix] = ShardWriter(self.path / table, schema, prefix=prefix)
+        return self.writers[table, prefix]
 
     def commit(
         self,
@@ -235,8 +236,8 @@ class Staging:
         extra: dict | None = None,
     ) -> Version:
         """Checksum every shard, write the manifest and rename the staging folder into place."""
-        tables = {}
-        for name, writer in self.writers.items():
+        tables: dict[str, dict] = {}
+        for (name, _), writer in sorted(self.writers.items()):
             files = []
             for path in writer.close():
                 with path.open("rb") as handle:
@@ -251,12 +252,17 @@ class Staging:
                 )
             # As Parquet stores it (list items are named "element" on disk), so verify compares alike.
             description = schema_description(pq.ParquetFile(writer.paths[0]).schema_arrow)
-            tables[name] = {
-                "rows": writer.rows,
-                "files": files,
-                "schema": description,
-                "schema_sha256": hashlib.sha256(_canonical_json(description)).hexdigest(),
-            }
+            table = tables.setdefault(
+                name,
+                {
+                    "rows": 0,
+                    "files": [],
+                    "schema": description,
+                    "schema_sha256": hashlib.sha256(_canonical_json(description)).hexdigest(),
+                },
+            )
+            table["rows"] += writer.rows
+            table["files"] += files
         versions = self.store.versions()
         number = versions[-1].number + 1 if versions else 1
         name = f"v{number:04d}"

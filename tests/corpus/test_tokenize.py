@@ -215,7 +215,6 @@ _OPENING = frozenset("(“‘«")
 _AMBIGUOUS_QUOTES = frozenset("\"'")
 
 
-
 def _idner_sentences(name: str) -> list[list[str]]:
     """Token columns of an idner file (splitlines also takes its CRLF line ends)."""
     sentences: list[list[str]] = [[]]

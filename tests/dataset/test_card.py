@@ -9,7 +9,13 @@ from datasets import load_dataset
 
 from tests.conftest import REPO
 from warta.corpus.pipeline import corpus_store, ingest
-from warta.dataset.card import corpus_configs, read_front_matter, write_front_matter
+from warta.dataset.card import (
+    corpus_configs,
+    read_front_matter,
+    repository_configs,
+    write_front_matter,
+)
+from warta.layout import Layout
 
 
 def build(scratch_repo):
@@ -50,10 +56,9 @@ def test_card_keeps_the_prose_and_is_idempotent(scratch_repo):
     assert not write_front_matter(readme, corpus_configs(store, scratch_repo))
 
 
-def test_shipped_readme_configs_match_the_shipped_versions(hf_cache):
+def test_shipped_readme_configs_match_the_shipped_versions():
     meta, _ = read_front_matter(REPO / "README.md")
-    expected = corpus_configs(corpus_store(REPO / "corpus" / "versions"), REPO)
-    assert [c for c in meta["configs"] if c["config_name"].startswith("articles")] == expected
+    assert meta["configs"] == repository_configs(Layout(REPO)), "run `warta demo` to refresh"
 
 
 def test_the_repository_itself_loads(hf_cache):

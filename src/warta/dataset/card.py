@@ -38,6 +38,23 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
+GOLD_LAYERS = ("documents", "entities", "events")
+
+
+def gold_configs(store: VersionedStore, root: Path) -> list[dict]:
+    """``documents``/``entities``/``events`` for the newest gold snapshot, and each by version."""
+    configs = []
+    for position, version in enumerate(reversed(store.versions())):
+        base = version.path.relative_to(root).as_posix()
+        for layer in GOLD_LAYERS:
+            splits = sorted({p.name.rsplit("-", 1)[0] for p in version.files(layer)})
+            files = [{"split": s, "path": f"{base}/{layer}/{s}-*.parquet"} for s in splits]
+            if position == 0:
+                configs.append({"config_name": layer, "data_files": files})
+            configs.append({"config_name": f"{layer}-gold-{version.name}", "data_files": files})
+    return sorted(configs, key=lambda c: (c["config_name"].count("-"), c["config_name"]))
+
+
 def read_front_matter(readme: Path) -> tuple[dict, str]:
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
     match = FRONT_MATTER.match(text)
@@ -48,6 +65,21 @@ def read_front_matter(readme: Path) -> tuple[dict, str]:
     except yaml.YAMLError as err:
         raise WartaError(f"{readme}: the YAML front matter does not parse ({err})") from None
     return meta, text[match.end() :]
+
+
+def repository_configs(layout) -> list[dict]:
+    """Every config of a Warta repository: corpus versions, then gold snapshots."""
+    from warta.annotations.gold import gold_store
+    from warta.corpus.pipeline import corpus_store
+
+    return corpus_configs(corpus_store(layout.corpus_versions), layout.root) + gold_configs(
+        gold_store(layout.annotations_dir), layout.root
+    )
+
+
+def refresh_card(layout) -> bool:
+    """Rewrite the README's configs block from what is on disk; True if it changed."""
+    return write_front_matter(layout.readme, repository_configs(layout))
 
 
 def write_front_matter(readme: Path, configs: list[dict], **metadata: object) -> bool:

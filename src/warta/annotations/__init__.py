@@ -1,0 +1,1 @@
+"""Gold annotations: the Label Studio bridge, validation, agreement and gold snapshots."""

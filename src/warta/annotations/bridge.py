@@ -1,0 +1,250 @@
+"""Push documents to Label Studio and pull its native JSON export back.
+
+URL and token come from the environment (``LABEL_STUDIO_URL``, ``LABEL_STUDIO_API_KEY``) and never
+appear in a message, log, provenance record or saved export. One task is one corpus document
+(the whole article, so arguments in neighbouring sentences can be linked); a task's ``data`` holds
+``text``, ``doc_id``, ``corpus_version`` and ``title``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warta.annotations.convert import Problem, read_annotation, to_results
+from warta.annotations.server import (
+    API_KEY_ENV,
+    URL_ENV,
+    LabelStudioAuthError,
+    LabelStudioError,
+    check_connection,
+)
+from warta.errors import WartaError
+from warta.schema.annotation import AnnotationSchema
+from warta.schema.mentions import DocumentAnnotation, Provenance
+from warta.store import Version, write_atomic
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_PROJECT = "Warta gold"
+IMPORT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    token: str = field(repr=False)
+
+    @classmethod
+    def from_env(cls) -> Connection:
+        token = os.environ.get(API_KEY_ENV)
+        if not token:
+            raise LabelStudioAuthError(
+                f"no Label Studio token: set {API_KEY_ENV} (see `warta annotate serve`)"
+            )
+        return cls(os.environ.get(URL_ENV, DEFAULT_URL).rstrip("/"), token)
+
+    def client(self):
+        from label_studio_sdk import LabelStudio
+
+        return LabelStudio(base_url=self.url, api_key=self.token, timeout=120)
+
+
+def _api_error(what: str, error: Exception) -> LabelStudioError:
+    status = getattr(error, "status_code", None)
+    body = getattr(error, "body", None)
+    detail = json.dumps(body, ensure_ascii=False)[:300] if body else type(error).__name__
+    return LabelStudioError(f"Label Studio refused to {what} ({status}): {detail}")
+
+
+def ensure_project(connection: Connection, title: str, config: str) -> tuple[int, str]:
+    """The project's id, created or updated from the schema's config; and what was done."""
+    from label_studio_sdk.core.api_error import ApiError
+
+    check_connection(connection.url, connection.token)
+    client = connection.client()
+    existing = [p for p in client.projects.list() if p.title == title]
+    try:
+        if not existing:
+            project = client.projects.create(title=title, label_config=config)
+            return int(project.id), "created"
+        project = existing[0]
+        if (project.label_config or "").strip() != config.strip():
+            client.projects.update(id=project.id, label_config=config)
+            return int(project.id), "config updated"
+        return int(project.id), "unchanged"
+    except ApiError as error:
+        raise _api_error(f"create or update project {title!r}", error) from None
+
+
+def project_doc_ids(connection: Connection, project_id: int) -> set[str]:
+    """Document ids already imported into a project."""
+    client = connection.client()
+    return {
+        (task.data or {}).get("doc_id")
+        for task in client.tasks.list(project=project_id, page_size=1000, fields="all")
+    } - {None}
+
+
+def build_task(article: dict, corpus: Version, predictions: list[dict] | None = None) -> dict:
+    task = {
+        "data": {
+            "text": article["text"],
+            "doc_id": article["doc_id"],
+            "corpus_version": corpus.name,
+            "title": article["title"] or "",
+        }
+    }
+    if predictions:
+        task["predictions"] = predictions
+    return task
+
+
+def prediction(
+    doc: DocumentAnnotation, model_version: str, schema: AnnotationSchema, text: str
+) -> dict:
+    """A model's output as a Label Studio prediction, checked like any annotation first."""
+    results = to_results(doc)
+    _, problems = read_annotation(schema, doc.doc_id, text, results, Provenance())
+    if problems:
+        raise WartaError(f"model {model_version} predicted invalid annotations: {problems[0]}")
+    return {"model_version": model_version, "result": results}
+
+
+def batched(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_tasks(connection: Connection, project_id: int, tasks: Iterable[dict]) -> int:
+    from label_studio_sdk.core.api_error import ApiError
+
+    client = connection.client()
+    count = 0
+    for batch in batched(tasks, IMPORT_BATCH):
+        try:
+            client.projects.import_tasks(id=project_id, request=batch, return_task_ids=True)
+        except ApiError as error:
+            raise _api_error(f"import {len(batch)} tasks", error) from None
+        count += len(batch)
+    return count
+
+
+def download_export(connection: Connection, project_id: int) -> bytes:
+    """The project's native JSON export, as the bytes the server sent (every task included)."""
+    import requests
+
+    headers = {"Authorization": f"Token {connection.token}"}
+    if connection.token.count(".") == 2:  # a personal access token (JWT): exchange it first
+        refreshed = requests.post(
+            f"{connection.url}/api/token/refresh", json={"refresh": connection.token}, timeout=30
+        )
+        if not refreshed.ok:
+            raise LabelStudioAuthError(f"Label Studio at {connection.url} refused the token")
+        headers = {"Authorization": f"Bearer {refreshed.json()['access']}"}
+    response = requests.get(
+        f"{connection.url}/api/projects/{project_id}/export",
+        params={"exportType": "JSON", "download_all_tasks": "true"},
+        headers=headers,
+        timeout=600,
+    )
+    if response.status_code in (401, 403):
+        raise LabelStudioAuthError(f"Label Studio at {connection.url} refused the token")
+    if not response.ok:
+        raise LabelStudioError(
+            f"Label Studio export of project {project_id} failed ({response.status_code})"
+        )
+    return response.content
+
+
+def save_export(data: bytes, exports_dir: Path, project_id: int, token: str) -> Path:
+    """Keep the raw export before anything is converted; a token inside it is never written."""
+    if token and token.encode() in data:
+        raise LabelStudioError("the export contains the API token; refusing to save it")
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = exports_dir / f"project-{project_id}-{stamp}.json"
+    write_atomic(path, data)
+    return path
+
+
+def newest_export(exports_dir: Path) -> Path:
+    exports = sorted(exports_dir.glob("project-*.json"))
+    if not exports:
+        raise WartaError(f"{exports_dir}: no export yet: run `warta annotate pull`")
+    return exports[-1]
+
+
+@dataclass
+class ParsedExport:
+    """Every completed annotation of an export, by document, with the problems found."""
+
+    annotations: dict[str, list[DocumentAnnotation]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    tasks: int = 0
+    cancelled: int = 0
+
+
+def parse_export(
+    path: Path, schema: AnnotationSchema, corpus_texts: dict[str, str], corpus_name: str
+) -> ParsedExport:
+    """Convert and validate an export against the schema and the corpus text of each document."""
+    try:
+        tasks = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise WartaError(f"{path}: not a Label Studio JSON export ({err})") from None
+    if not isinstance(tasks, list):
+        raise WartaError(f"{path}: not a Label Studio JSON export (expected a list of tasks)")
+    parsed = ParsedExport(tasks=len(tasks))
+    for task in tasks:
+        task_id = task.get("id")
+        data = task.get("data") or {}
+        doc_id, text = data.get("doc_id"), data.get("text")
+        if doc_id not in corpus_texts:
+            parsed.problems.append(
+                Problem(task_id, None, None, f"document {doc_id!r} is not in corpus {corpus_name}")
+            )
+            continue
+        if text != corpus_texts[doc_id]:
+            parsed.problems.append(
+                Problem(
+                    task_id,
+                    None,
+                    None,
+                    f"task text differs from corpus {corpus_name} text of {doc_id}",
+                )
+            )
+            continue
+        parsed.texts[doc_id] = text
+        for annotation in task.get("annotations") or []:
+            if annotation.get("was_cancelled"):
+                parsed.cancelled += 1
+                continue
+            completed_by = annotation.get("completed_by")
+            if isinstance(completed_by, dict):  # snapshot exports give the user object
+                completed_by = completed_by.get("id")
+            provenance = Provenance(
+                task_id=task_id,
+                annotation_id=annotation.get("id"),
+                annotator=completed_by,
+                created_at=annotation.get("created_at"),
+                updated_at=annotation.get("updated_at"),
+                lead_time=annotation.get("lead_time"),
+                ground_truth=bool(annotation.get("ground_truth")),
+            )
+            doc, problems = read_annotation(
+                schema, doc_id, text, annotation.get("result") or [], provenance
+            )
+            parsed.problems.extend(problems)
+            parsed.annotations.setdefault(doc_id, []).append(doc)
+    return parsed

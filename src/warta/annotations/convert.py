@@ -1,0 +1,259 @@
+"""Label Studio results <-> Warta mentions, validated on the way in and out.
+
+Label Studio accepts unknown labels, out-of-range offsets, region text that is not the document's
+text, dangling relations and forbidden roles without a word, so every conversion here checks them
+and reports each problem with the task, annotation and region it is in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from warta.annotations.labelconfig import (
+    CANONICAL_TAG,
+    ENTITY_ID_TAG,
+    ENTITY_TAG,
+    MODE_TAG,
+    REALIS_TAG,
+    TEXT_TAG,
+    TRIGGER_TAG,
+)
+from warta.schema.annotation import AnnotationSchema
+from warta.schema.mentions import (
+    Argument,
+    DocumentAnnotation,
+    EntityMention,
+    EventMention,
+    Provenance,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an export, located as precisely as the export allows."""
+
+    task_id: int | None
+    annotation_id: int | None
+    region_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"task {self.task_id}"]
+        if self.annotation_id is not None:
+            where.append(f"annotation {self.annotation_id}")
+        if self.region_id is not None:
+            where.append(f"region {self.region_id}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+def read_annotation(
+    schema: AnnotationSchema,
+    doc_id: str,
+    text: str,
+    results: list[dict],
+    provenance: Provenance,
+) -> tuple[DocumentAnnotation, list[Problem]]:
+    """One Label Studio annotation (or prediction) as mentions, with every problem found in it."""
+    problems: list[Problem] = []
+
+    def problem(region: str | None, message: str) -> None:
+        problems.append(Problem(provenance.task_id, provenance.annotation_id, region, message))
+
+    spans: dict[str, tuple[str, str, int, int, str]] = {}  # id -> (tag, label, start, end, text)
+    fields: dict[str, dict[str, str]] = defaultdict(dict)
+    relations: list[dict] = []
+    seen: dict[tuple, str] = {}
+    for item in results:
+        kind = item.get("type")
+        region = item.get("id")
+        if kind == "relation":
+            relations.append(item)
+        elif kind == "labels":
+            span = _read_span(schema, text, item, problem)
+            if span is not None:
+                key = span[:4]
+                if key in seen:
+                    problem(region, f"duplicate region (same span and label as region {seen[key]})")
+                    continue
+                seen[key] = region
+                spans[region] = span
+        elif kind in ("textarea", "choices"):
+            values = item.get("value", {}).get("text" if kind == "textarea" else "choices") or []
+            value = " ".join(v.strip() for v in values if v and v.strip()) or None
+            if value is not None:
+                fields[region][item.get("from_name")] = value
+        else:
+            problem(region, f"unknown result type {kind!r}")
+    for region in fields:
+        if region not in spans:
+            problem(region, "per-region field belongs to a region that does not exist")
+
+    doc = DocumentAnnotation(doc_id, provenance=provenance)
+    for region, (tag, label, start, end, span_text) in spans.items():
+        extra = fields.get(region, {})
+        if tag == ENTITY_TAG:
+            doc.entities.append(
+                EntityMention(
+                    region,
+                    label,
+                    start,
+                    end,
+                    span_text,
+                    extra.get(ENTITY_ID_TAG),
+                    extra.get(CANONICAL_TAG),
+                )
+            )
+    arguments = _read_relations(schema, spans, relations, problem)
+    for region, (tag, label, start, end, span_text) in spans.items():
+        if tag != TRIGGER_TAG:
+            continue
+        extra = fields.get(region, {})
+        realis, mode = extra.get(REALIS_TAG), extra.get(MODE_TAG)
+        if realis is None:
+            problem(region, f"event trigger {span_text!r} ({label}) has no realis")
+        elif realis not in schema.realis:
+            problem(region, f"realis {realis!r} is not in the schema")
+        if mode is not None and mode not in schema.event_types[label].modes:
+            allowed = ", ".join(schema.event_types[label].modes) or "none"
+            problem(region, f"mode {mode!r} is not a mode of {label} (modes: {allowed})")
+        doc.events.append(
+            EventMention(
+                region,
+                label,
+                start,
+                end,
+                span_text,
+                realis or "actual",
+                mode,
+                tuple(arguments[region]),
+            )
+        )
+    _check_clusters(doc, problem)
+    return doc, problems
+
+
+def _read_span(schema, text, item, problem) -> tuple[str, str, int, int, str] | None:
+    region, tag, value = item.get("id"), item.get("from_name"), item.get("value") or {}
+    labels = value.get("labels") or []
+    if tag not in (ENTITY_TAG, TRIGGER_TAG):
+        problem(
+            region, f"unknown labels control {tag!r} (expected {ENTITY_TAG!r} or {TRIGGER_TAG!r})"
+        )
+        return None
+    if len(labels) != 1:
+        problem(region, f"a region needs exactly one label, has {labels!r}")
+        return None
+    label = labels[0]
+    known = schema.entity_types if tag == ENTITY_TAG else schema.event_types
+    if label not in known:
+        problem(region, f"label {label!r} is not one of the schema's {tag} types")
+        return None
+    start, end = value.get("start"), value.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        problem(
+            region, f"offsets [{start}, {end}) out of range for a text of {len(text)} characters"
+        )
+        return None
+    if value.get("text") != text[start:end]:
+        problem(
+            region,
+            f"region text {value.get('text')!r} is not the document's text {text[start:end]!r} "
+            f"at [{start}, {end})",
+        )
+        return None
+    return tag, label, start, end, text[start:end]
+
+
+def _read_relations(schema, spans, relations, problem) -> dict[str, list[Argument]]:
+    arguments: dict[str, list[Argument]] = defaultdict(list)
+    for relation in relations:
+        source, target = relation.get("from_id"), relation.get("to_id")
+        name = f"{source} -> {target}"
+        missing = [r for r in (source, target) if r not in spans]
+        if missing:
+            problem(missing[0], f"relation {name} points at a region that does not exist")
+            continue
+        ends = {spans[source][0]: source, spans[target][0]: target}
+        if set(ends) != {ENTITY_TAG, TRIGGER_TAG}:
+            problem(source, f"relation {name} must join an event trigger and an entity")
+            continue
+        trigger, entity = ends[TRIGGER_TAG], ends[ENTITY_TAG]
+        labels = relation.get("labels") or []
+        if len(labels) != 1:
+            problem(trigger, f"relation {name} needs exactly one role, has {labels!r}")
+            continue
+        reason = schema.role_allows(spans[trigger][1], labels[0], spans[entity][1])
+        if reason:
+            problem(trigger, f"relation {name}: {reason}")
+            continue
+        argument = Argument(labels[0], entity)
+        if argument not in arguments[trigger]:
+            arguments[trigger].append(argument)
+    return arguments
+
+
+def _check_clusters(doc: DocumentAnnotation, problem) -> None:
+    names: dict[str, tuple[str, str]] = {}
+    for mention in doc.entities:
+        if mention.entity_id is None or mention.canonical_name is None:
+            continue
+        first = names.setdefault(mention.entity_id, (mention.canonical_name, mention.mention_id))
+        if first[0] != mention.canonical_name:
+            problem(
+                mention.mention_id,
+                f"entity_id {mention.entity_id!r} has two canonical names: {first[0]!r} "
+                f"(region {first[1]}) and {mention.canonical_name!r}",
+            )
+
+
+def to_results(doc: DocumentAnnotation) -> list[dict]:
+    """Mentions as Label Studio results (for predictions, and to round-trip in tests)."""
+    results: list[dict] = []
+
+    def region(region_id, tag, start, end, text, label) -> None:
+        value = {"start": start, "end": end, "text": text, "labels": [label]}
+        results.append(
+            {
+                "id": region_id,
+                "from_name": tag,
+                "to_name": TEXT_TAG,
+                "type": "labels",
+                "value": value,
+            }
+        )
+
+    def field(region_id, tag, kind, start, end, value) -> None:
+        key = "text" if kind == "textarea" else "choices"
+        results.append(
+            {
+                "id": region_id,
+                "from_name": tag,
+                "to_name": TEXT_TAG,
+                "type": kind,
+                "value": {"start": start, "end": end, key: [value]},
+            }
+        )
+
+    for m in doc.entities:
+        region(m.mention_id, ENTITY_TAG, m.start, m.end, m.text, m.type)
+        if m.entity_id:
+            field(m.mention_id, ENTITY_ID_TAG, "textarea", m.start, m.end, m.entity_id)
+        if m.canonical_name:
+            field(m.mention_id, CANONICAL_TAG, "textarea", m.start, m.end, m.canonical_name)
+    for e in doc.events:
+        region(e.event_id, TRIGGER_TAG, e.trigger_start, e.trigger_end, e.trigger_text, e.type)
+        field(e.event_id, REALIS_TAG, "choices", e.trigger_start, e.trigger_end, e.realis)
+        if e.mode:
+            field(e.event_id, MODE_TAG, "choices", e.trigger_start, e.trigger_end, e.mode)
+        for argument in e.arguments:
+            results.append(
+                {
+                    "from_id": e.event_id,
+                    "to_id": argument.mention_id,
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": [argument.role],
+                }
+            )
+    return results

@@ -1,0 +1,206 @@
+"""The annotation loop as the CLI runs it: push, pull (export -> validate -> adjudicate -> gold),
+and agreement. Each step reads the schema and the newest corpus version from the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from warta.annotations.adjudicate import Adjudication, adjudicate
+from warta.annotations.agreement import PairAgreement, pairwise_agreement
+from warta.annotations.bridge import (
+    Connection,
+    ParsedExport,
+    build_task,
+    download_export,
+    ensure_project,
+    import_tasks,
+    newest_export,
+    parse_export,
+    prediction,
+    project_doc_ids,
+    save_export,
+)
+from warta.annotations.convert import Problem
+from warta.annotations.gold import DEFAULT_SPLIT, SPLITS, GoldInput, gold_store, write_gold_snapshot
+from warta.annotations.labelconfig import label_config
+from warta.corpus.pipeline import corpus_store
+from warta.errors import WartaError
+from warta.layout import Layout
+from warta.schema.annotation import AnnotationSchema, load_schema
+from warta.store import Version, VersionDiff, write_atomic
+
+MAX_LISTED_PROBLEMS = 20
+
+
+def schema_of(layout: Layout) -> AnnotationSchema:
+    return load_schema(layout.annotations_dir / "schema.yaml")
+
+
+def newest_corpus(layout: Layout) -> Version:
+    return corpus_store(layout.corpus_versions).get("latest")
+
+
+def corpus_articles(corpus: Version, columns: list[str] | None = None) -> Iterator[dict]:
+    """Rows of a corpus version (plain dicts of ``ARTICLE_SCHEMA``), one batch in memory at a time."""
+    for batch in corpus.iter_batches("articles", columns):
+        yield from batch.to_pylist()
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    project: str
+    corpus_version: str
+    pushed: int
+    already: int
+    model_version: str | None
+
+
+def push(
+    layout: Layout,
+    connection: Connection,
+    *,
+    title: str,
+    model: object | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PushReport:
+    """Create or update the project from the schema and import the documents it does not have."""
+    schema = schema_of(layout)
+    corpus = newest_corpus(layout)
+    project_id, _ = ensure_project(connection, title, label_config(schema))
+    present = project_doc_ids(connection, project_id)
+    model_version = model.model_version if model is not None else None
+
+    def tasks():
+        for article in corpus_articles(corpus):
+            if article["doc_id"] in present:
+                continue
+            predictions = None
+            if model is not None:
+                (doc,) = model.predict([article])
+                predictions = [prediction(doc, model_version, schema, article["text"])]
+            if progress:
+                progress(1)
+            yield build_task(article, corpus, predictions)
+
+    pushed = import_tasks(connection, project_id, tasks())
+    return PushReport(project_id, title, corpus.name, pushed, len(present), model_version)
+
+
+class ExportInvalid(WartaError):
+    """An export with problems: the raw file is kept, no gold snapshot is written."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{path}: {len(problems)} problem(s) in the export; it is kept, no gold snapshot "
+            f"was written:\n{listed}{tail}"
+        )
+
+
+@dataclass
+class PullReport:
+    export: Path
+    parsed: ParsedExport
+    adjudication: Adjudication
+    snapshot: Version | None
+    diff: VersionDiff = field(default_factory=VersionDiff)
+
+
+def find_project(connection: Connection, title: str) -> int:
+    client = connection.client()
+    for project in client.projects.list():
+        if project.title == title:
+            return int(project.id)
+    raise WartaError(
+        f"no Label Studio project {title!r} at {connection.url}: run `warta annotate push`"
+    )
+
+
+def pull(layout: Layout, connection: Connection, *, title: str) -> PullReport:
+    """Save the native export untouched, then validate it and write a gold snapshot from it."""
+    from warta.annotations.server import check_connection
+
+    check_connection(connection.url, connection.token)
+    project_id = find_project(connection, title)
+    data = download_export(connection, project_id)
+    path = save_export(data, layout.annotations_dir / "exports", project_id, connection.token)
+    return gold_from_export(layout, path, project_id=project_id)
+
+
+def gold_from_export(layout: Layout, path: Path, *, project_id: int | None = None) -> PullReport:
+    """Validate a saved export, adjudicate it and write a new gold snapshot if gold changed."""
+    schema = schema_of(layout)
+    corpus = newest_corpus(layout)
+    texts = {row["doc_id"]: row["text"] for row in corpus_articles(corpus, ["doc_id", "text"])}
+    parsed = parse_export(path, schema, texts, corpus.name)
+    if parsed.problems:
+        raise ExportInvalid(path, parsed.problems)
+    result = adjudicate(parsed.annotations)
+    report = PullReport(path, parsed, result, None)
+    if not result.gold:
+        return report
+    splits = assign_splits(layout.annotations_dir / "splits.yaml", result.gold)
+    export = {
+        "path": path.relative_to(layout.root).as_posix()
+        if path.is_relative_to(layout.root)
+        else str(path),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "project_id": project_id,
+        "tasks": parsed.tasks,
+        "cancelled_annotations": parsed.cancelled,
+    }
+    report.snapshot, report.diff = write_gold_snapshot(
+        gold_store(layout.annotations_dir),
+        GoldInput(corpus, schema, result.gold, result.rule, splits, export, result.conflicts),
+    )
+    return report
+
+
+def assign_splits(path: Path, gold: dict) -> dict[str, str]:
+    """Each gold document's split, from the recorded assignments; new documents go to test."""
+    assigned: dict[str, str] = {}
+    if path.exists():
+        assigned = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for doc_id, split in assigned.items():
+        if split not in SPLITS:
+            raise WartaError(
+                f"{path}: {doc_id} has unknown split {split!r} (splits: {', '.join(SPLITS)})"
+            )
+    new = {doc_id: DEFAULT_SPLIT for doc_id in gold if doc_id not in assigned}
+    if new:
+        assigned.update(new)
+        header = "# Split of every gold document (doc_id: split). New gold documents go to test.\n"
+        write_atomic(path, (header + yaml.safe_dump(dict(sorted(assigned.items())))).encode())
+    return {doc_id: assigned[doc_id] for doc_id in gold}
+
+
+def agreement(layout: Layout, export: Path | None = None) -> tuple[Path, list[PairAgreement]]:
+    """Pairwise agreement over an export (the newest saved one by default)."""
+    schema = schema_of(layout)
+    corpus = newest_corpus(layout)
+    path = export or newest_export(layout.annotations_dir / "exports")
+    rows = corpus_articles(corpus, ["doc_id", "text", "token_starts", "token_ends"])
+    articles = {r["doc_id"]: r for r in rows}
+    parsed = parse_export(path, schema, {k: v["text"] for k, v in articles.items()}, corpus.name)
+    if parsed.problems:
+        raise ExportInvalid(path, parsed.problems)
+    by_annotator: dict[int, dict] = {}
+    for doc_id, docs in parsed.annotations.items():
+        for doc in sorted(docs, key=lambda d: d.provenance.updated_at or ""):
+            by_annotator.setdefault(doc.provenance.annotator, {})[doc_id] = doc
+    tokens = {
+        doc_id: list(zip(a["token_starts"], a["token_ends"], strict=True))
+        for doc_id, a in articles.items()
+    }
+    return path, pairwise_agreement(by_annotator, tokens)

@@ -1,0 +1,169 @@
+"""``warta annotate ...``: the Label Studio loop (config, serve, push, pull, agreement)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from warta.cli.common import console, layout, refresh_card
+from warta.errors import WartaError
+
+app = typer.Typer(
+    help="Annotate in Label Studio and turn its export into gold.", no_args_is_help=True
+)
+
+ProjectOption = Annotated[str, typer.Option("--project", help="Label Studio project title.")]
+DEFAULT_PROJECT = "Warta gold"
+
+
+def _config_path() -> Path:
+    from warta.annotations.labelconfig import CONFIG_PATH
+
+    return layout().root / CONFIG_PATH
+
+
+@app.command("config")
+def config(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check that it is up to date.")
+    ] = False,
+) -> None:
+    """Generate the Label Studio labeling config from annotations/schema.yaml."""
+    from warta.annotations.labelconfig import label_config
+    from warta.annotations.roundtrip import schema_of
+    from warta.store import write_atomic
+
+    generated = label_config(schema_of(layout()))
+    path = _config_path()
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if check:
+        if current != generated:
+            raise WartaError(f"{path}: stale; run `warta annotate config` to regenerate it")
+        console.print(f"up to date: {path}")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, generated.encode())
+    console.print(f"{'unchanged' if current == generated else 'wrote'} {path}")
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
+    data_dir: Annotated[Path | None, typer.Option(help="Label Studio data dir.")] = None,
+) -> None:
+    """Run a local Label Studio (loopback only) until Ctrl-C."""
+    from warta.annotations.server import serve_forever
+
+    folder = data_dir or layout().annotations_dir / ".labelstudio"
+    serve_forever(folder, port=port, echo=console.print)
+
+
+@app.command("push")
+def push(
+    project: ProjectOption = DEFAULT_PROJECT,
+    model: Annotated[
+        str | None, typer.Option(help="Pre-annotate with this model (stored as predictions).")
+    ] = None,
+) -> None:
+    """Create/update the project from the schema and import documents it does not have yet."""
+    from warta.annotations.bridge import Connection
+    from warta.annotations.roundtrip import push as run_push
+    from warta.models import get_model
+
+    report = run_push(
+        layout(), Connection.from_env(), title=project, model=get_model(model) if model else None
+    )
+    predicted = f" with predictions of {report.model_version}" if report.model_version else ""
+    console.print(
+        f"project {report.project!r} (id {report.project_id}): imported {report.pushed} document(s) "
+        f"of corpus {report.corpus_version}{predicted}; {report.already} were already there"
+    )
+
+
+@app.command("pull")
+def pull(project: ProjectOption = DEFAULT_PROJECT) -> None:
+    """Save the native JSON export, validate it, adjudicate and write a gold snapshot."""
+    from warta.annotations.bridge import Connection
+    from warta.annotations.roundtrip import pull as run_pull
+
+    _report(run_pull(layout(), Connection.from_env(), title=project))
+
+
+@app.command("gold")
+def gold(export: Annotated[Path, typer.Argument(help="A saved Label Studio JSON export.")]) -> None:
+    """Rebuild gold from a saved export (what `pull` does after downloading)."""
+    from warta.annotations.roundtrip import gold_from_export
+
+    _report(gold_from_export(layout(), export.resolve()))
+
+
+def _report(report) -> None:
+    console.print(f"saved export {report.export} ({report.parsed.tasks} tasks)")
+    for doc_id, why in report.adjudication.conflicts.items():
+        console.print(f"[yellow]conflict[/] {doc_id}: {why}", highlight=False)
+    gold = report.adjudication.gold
+    if report.snapshot is None:
+        console.print(f"gold unchanged: {len(gold)} document(s) adjudicated")
+        return
+    refresh_card()
+    diff = report.diff
+    console.print(
+        f"wrote gold snapshot [bold]{report.snapshot.name}[/]: {len(gold)} document(s); "
+        f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed"
+    )
+
+
+@app.command("agreement")
+def agreement(
+    export: Annotated[
+        Path | None, typer.Argument(help="Export (default: the newest saved).")
+    ] = None,
+) -> None:
+    """Pairwise agreement between annotators: entity F1, token kappa, trigger/argument F1."""
+    from warta.annotations.roundtrip import agreement as run_agreement
+    from warta.store import write_atomic
+
+    lay = layout()
+    path, pairs = run_agreement(lay, export.resolve() if export else None)
+    if not pairs:
+        console.print(f"{path}: no document was annotated by two annotators")
+        return
+    out = lay.annotations_dir / "agreement" / f"{path.stem}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    body = {"export": path.name, "pairs": [p.as_dict() for p in pairs]}
+    write_atomic(out, json.dumps(body, indent=2, allow_nan=True).encode() + b"\n")
+    for pair in pairs:
+        _print_pair(pair)
+    console.print(f"wrote {out}")
+
+
+def _print_pair(pair) -> None:
+    a, b = pair.annotators
+    table = Table(title=f"annotators {a} and {b}: {len(pair.documents)} shared document(s)")
+    for column in ("measure", "P", "R", "F1", "agree", "only A", "only B"):
+        table.add_column(column, justify="right" if column != "measure" else "left")
+    rows = [("entities (strict)", pair.entities)]
+    rows += [(f"  {t}", c) for t, c in pair.entities_by_type.items()]
+    rows += [
+        ("event triggers", pair.triggers),
+        ("event arguments", pair.arguments),
+        ("arguments (attached)", pair.arguments_attached),
+    ]
+    for name, c in rows:
+        table.add_row(
+            name,
+            f"{c.precision:.3f}",
+            f"{c.recall:.3f}",
+            f"{c.f1:.3f}",
+            str(c.tp),
+            str(c.fn),
+            str(c.fp),
+        )
+    kappa = "n/a" if math.isnan(pair.token_kappa) else f"{pair.token_kappa:.3f}"
+    table.add_row("token kappa", "", "", kappa, str(pair.tokens), "", "")
+    console.print(table)

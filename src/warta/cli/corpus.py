@@ -1,0 +1,108 @@
+"""``warta corpus ...``: ingest articles and inspect corpus versions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from warta.cli.common import console, err_console, layout, print_counts, refresh_card
+from warta.errors import WartaError
+
+app = typer.Typer(help="Ingest articles and inspect corpus versions.", no_args_is_help=True)
+
+
+def _store():
+    from warta.corpus.pipeline import corpus_store
+
+    return corpus_store(layout().corpus_versions)
+
+
+@app.command("ingest")
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl files or folders")],
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Ingest the good inputs; record the bad ones.")
+    ] = False,
+) -> None:
+    """Clean, segment and tokenize articles into a new immutable corpus version."""
+    from warta.corpus.pipeline import ingest as run_ingest
+    from warta.corpus.stats import corpus_summary
+
+    report = run_ingest(
+        paths, _store(), workers=workers, skip_bad=skip_bad, progress=sys.stderr.isatty()
+    )
+    for problem in report.rejected:
+        err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
+    for source, doc_id in report.duplicates:
+        console.print(f"duplicate of {doc_id} in this batch, skipped: {source}", highlight=False)
+    if report.version is None:
+        where = report.parent.name if report.parent else "no version"
+        console.print(f"no change: {report.articles} article(s) already in {where}")
+        return
+    refresh_card()
+    diff = report.diff
+    console.print(
+        f"wrote corpus [bold]{report.version.name}[/] "
+        f"(parent {report.parent.name if report.parent else '-'}): "
+        f"{len(diff.added)} added, {len(diff.changed)} changed, {report.unchanged} unchanged"
+    )
+    print_counts(f"corpus {report.version.name}", corpus_summary(report.version))
+
+
+@app.command("versions")
+def versions() -> None:
+    """List corpus versions with their row counts and diffs."""
+    store = _store()
+    table = Table(title=f"corpus versions in {store.root}")
+    for column in ("version", "created", "parent", "articles", "added", "changed", "removed"):
+        table.add_column(column)
+    for v in store.versions():
+        d = v.diff
+        table.add_row(
+            v.name,
+            v.created_at,
+            v.parent or "-",
+            str(v.rows("articles")),
+            str(len(d.added)),
+            str(len(d.changed)),
+            str(len(d.removed)),
+        )
+    console.print(table)
+
+
+@app.command("diff")
+def diff(old: str, new: str) -> None:
+    """Document ids added, removed and changed between two versions."""
+    for kind, ids in _store().diff(old, new).as_dict().items():
+        console.print(f"{kind}: {len(ids)}")
+        for doc_id in ids:
+            console.print(f"  {doc_id}", highlight=False)
+
+
+@app.command("verify")
+def verify(version: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Check checksums, row counts, schemas and content hashes; exit 1 on any damage."""
+    store = _store()
+    problems = store.verify(version)
+    for problem in problems:
+        err_console.print(f"[red]damaged[/] {problem}", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+    names = [version] if version else [v.name for v in store.versions()]
+    console.print(f"ok: {', '.join(names) or 'no versions'}")
+
+
+def demo() -> None:
+    """The main job on the bundled corpus: ingest corpus/raw and summarise the current version."""
+    console.rule("Warta demo: ingest the bundled articles")
+    ingest([layout().raw_dir], workers=1, skip_bad=False)
+    version = _store().latest()
+    problems = _store().verify(version.name)
+    if problems:
+        raise WartaError(f"corpus {version.name} is damaged: {problems[0]}")
+    console.print(f"verified corpus {version.name}: checksums and content hash match")

@@ -1,0 +1,1 @@
+"""Pure scoring functions: gold and predicted tuples in, counts out. No I/O here."""

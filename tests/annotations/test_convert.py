@@ -1,0 +1,107 @@
+"""Label Studio results <-> mentions: a golden export pair, round trips, and each validation rule."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from warta.annotations.bridge import parse_export
+from warta.annotations.convert import read_annotation, to_results
+from warta.schema.annotation import load_schema
+from warta.schema.mentions import (
+    Argument,
+    DocumentAnnotation,
+    EntityMention,
+    EventMention,
+    Provenance,
+)
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "labelstudio"
+SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
+TEXT = "Presiden Rusia Vladimir Putin menelepon Emomali Rahmon pada hari Senin."
+
+
+def as_plain(docs: dict[str, list[DocumentAnnotation]]) -> list[dict]:
+    return [
+        {"annotation_id": d.provenance.annotation_id, "annotator": d.provenance.annotator,
+         "ground_truth": d.provenance.ground_truth, "entities": [asdict(m) for m in d.entities],
+         "events": [asdict(e) for e in d.events]}
+        for docs_of_doc in docs.values() for d in docs_of_doc
+    ]  # fmt: skip
+
+
+def test_golden_export_converts_to_the_expected_mentions():
+    export = FIXTURES / "export_two_annotators.json"
+    (task,) = json.loads(export.read_text())
+    parsed = parse_export(export, SCHEMA, {task["data"]["doc_id"]: task["data"]["text"]}, "v0001")
+    assert parsed.problems == []
+    expected = json.loads((FIXTURES / "export_two_annotators.expected.json").read_text())
+    assert json.loads(json.dumps(as_plain(parsed.annotations))) == expected
+
+
+def at(needle: str) -> tuple[int, int, str]:
+    start = TEXT.index(needle)
+    return start, start + len(needle), needle
+
+
+def sample() -> DocumentAnnotation:
+    putin = EntityMention("p", "PER", *at("Vladimir Putin"), "putin", "Vladimir Putin")
+    rahmon = EntityMention("r", "PER", *at("Emomali Rahmon"), "rahmon", "Emomali Rahmon")
+    senin = EntityMention("s", "DATE", *at("hari Senin"))
+    call = EventMention(
+        "t", "CONSULT", *at("menelepon"), "actual", "phone",
+        (Argument("actor", "p"), Argument("recipient", "r"), Argument("time", "s")),
+    )  # fmt: skip
+    return DocumentAnnotation("d", [putin, rahmon, senin], [call])
+
+
+def test_sample_offsets_are_right():
+    for m in sample().entities:
+        assert TEXT[m.start : m.end] == m.text
+
+
+def test_round_trip_through_label_studio_results():
+    doc, problems = read_annotation(SCHEMA, "d", TEXT, to_results(sample()), Provenance())
+    assert problems == []
+    assert doc.entities == sample().entities and doc.events == sample().events
+
+
+def spoilt(change) -> list[str]:
+    results = to_results(sample())
+    change(results)
+    _, problems = read_annotation(
+        SCHEMA, "d", TEXT, results, Provenance(task_id=7, annotation_id=9)
+    )
+    return [str(p) for p in problems]
+
+
+def region(results, region_id, tag="entity"):
+    return next(r for r in results if r.get("id") == region_id and r["from_name"] == tag)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: region(r, "p")["value"].update(text="Putin"),
+         "task 7, annotation 9, region p: region text 'Putin' is not the document's text 'Vladimir Putin' at [15, 29)"),
+        (lambda r: r.append(dict(region(r, "p"), id="p2")),
+         "task 7, annotation 9, region p2: duplicate region (same span and label as region p)"),
+        (lambda r: r.remove(region(r, "t", "realis")),
+         "region t: event trigger 'menelepon' (CONSULT) has no realis"),
+        (lambda r: region(r, "t", "mode")["value"].update(choices=["aerial"]),
+         "region t: mode 'aerial' is not a mode of CONSULT"),
+        (lambda r: region(r, "r", "entity_id")["value"].update(text=["putin"]),
+         "region r: entity_id 'putin' has two canonical names"),
+        (lambda r: r.append({"id": "x", "type": "rating", "value": {}}), "region x: unknown result type 'rating'"),
+        (lambda r: region(r, "p")["value"].update(labels=["PER", "ORG"]), "region p: a region needs exactly one label"),
+        (lambda r: r.append({"from_id": "p", "to_id": "r", "type": "relation", "labels": ["actor"]}),
+         "relation p -> r must join an event trigger and an entity"),
+    ],
+)  # fmt: skip
+def test_each_validation_rule_names_the_region(change, expected):
+    problems = spoilt(change)
+    assert any(expected in p for p in problems), problems

@@ -1,0 +1,254 @@
+"""The whole annotation loop against a real Label Studio: push, two annotators, ground truth, pull,
+gold snapshot, agreement, and `load_dataset(..., "entities")`. Bad exports are refused whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from datasets import load_dataset
+
+from tests.conftest import REPO
+from warta.annotations.bridge import Connection
+from warta.annotations.convert import to_results
+from warta.annotations.gold import gold_store
+from warta.annotations.roundtrip import ExportInvalid, agreement, pull, push
+from warta.annotations.server import LabelStudioAuthError, LabelStudioUnreachable
+from warta.corpus.pipeline import corpus_store, ingest
+from warta.dataset.card import refresh_card
+from warta.layout import Layout
+from warta.models import get_model
+from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
+
+pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
+PROJECT = "Warta test"
+
+
+@pytest.fixture
+def repo(scratch_repo: Path) -> Layout:
+    layout = Layout(scratch_repo)
+    shutil.copy(REPO / "annotations" / "schema.yaml", layout.annotations_dir / "schema.yaml")
+    ingest([layout.raw_dir], corpus_store(layout.corpus_versions))
+    return layout
+
+
+@pytest.fixture
+def article(repo: Layout) -> dict:
+    (row,) = corpus_store(repo.corpus_versions).latest().read("articles").to_pylist()
+    return row
+
+
+def mention(
+    text: str, needle: str, kind: str, mention_id: str, nth: int = 0, **extra
+) -> EntityMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return EntityMention(mention_id, kind, start, start + len(needle), needle, **extra)
+
+
+def annotation_a(article: dict) -> DocumentAnnotation:
+    text = article["text"]
+    putin = mention(
+        text, "Vladimir Putin", "PER", "a-putin", entity_id="putin", canonical_name="Vladimir Putin"
+    )
+    rahmon = mention(
+        text,
+        "Emomali Rahmon",
+        "PER",
+        "a-rahmon",
+        entity_id="rahmon",
+        canonical_name="Emomali Rahmon",
+    )
+    rakhmon = mention(
+        text, "Rakhmon", "PER", "a-rakhmon", entity_id="rahmon", canonical_name="Emomali Rahmon"
+    )
+    tajikistan = mention(text, "Tajikistan", "GPE", "a-tjk")
+    call = mention(text, "panggilan telepon", "PER", "unused")
+    event = EventMention(
+        "a-call", "CONSULT", call.start, call.end, call.text, "actual", "phone",
+        (Argument("actor", "a-putin"), Argument("recipient", "a-rahmon")),
+    )  # fmt: skip
+    return DocumentAnnotation(article["doc_id"], [putin, rahmon, rakhmon, tajikistan], [event])
+
+
+def annotation_b(article: dict) -> DocumentAnnotation:
+    """The second annotator: misses Rakhmon and types Tajikistan as LOC."""
+    text = article["text"]
+    putin = mention(text, "Vladimir Putin", "PER", "b-putin")
+    rahmon = mention(text, "Emomali Rahmon", "PER", "b-rahmon")
+    tajikistan = mention(text, "Tajikistan", "LOC", "b-tjk")
+    call = mention(text, "panggilan telepon", "PER", "unused")
+    event = EventMention(
+        "b-call", "CONSULT", call.start, call.end, call.text, "actual", "phone",
+        (Argument("actor", "b-putin"),),
+    )  # fmt: skip
+    return DocumentAnnotation(article["doc_id"], [putin, rahmon, tajikistan], [event])
+
+
+def only_task(client, project_id: int):
+    (task,) = list(client.tasks.list(project=project_id, fields="all"))
+    return task
+
+
+def test_round_trip_two_annotators_ground_truth_gold_agreement_and_load(
+    repo, article, label_studio, hf_cache
+):
+    admin = Connection(label_studio.url, label_studio.admin_token)
+    first = push(repo, admin, title=PROJECT, model=get_model("dummy"))
+    assert first.pushed == 1 and first.already == 0 and first.model_version == "dummy-1"
+    again = push(repo, admin, title=PROJECT)
+    assert again.pushed == 0 and again.already == 1
+
+    client = admin.client()
+    task = only_task(client, first.project_id)
+    assert task.data["doc_id"] == article["doc_id"] and task.data["corpus_version"] == "v0001"
+    (predicted,) = task.predictions
+    assert predicted.model_version == "dummy-1" and predicted.result
+
+    mine = client.annotations.create(
+        id=task.id, result=to_results(annotation_a(article)), lead_time=60
+    )
+    annotator = Connection(label_studio.url, label_studio.annotator.token).client()
+    theirs = annotator.annotations.create(
+        id=task.id, result=to_results(annotation_b(article)), lead_time=90
+    )
+    assert theirs.completed_by == label_studio.annotator.user_id != mine.completed_by
+
+    undecided = pull(repo, admin, title=PROJECT)
+    assert undecided.snapshot is None and article["doc_id"] in undecided.adjudication.conflicts
+    assert (
+        undecided.export.is_file() and label_studio.admin_token not in undecided.export.read_text()
+    )
+
+    client.annotations.update(id=mine.id, ground_truth=True)
+    decided = pull(repo, admin, title=PROJECT)
+    snapshot = decided.snapshot
+    assert (
+        snapshot is not None
+        and snapshot.name == "v0001"
+        and decided.adjudication.rule == {article["doc_id"]: "ground_truth"}
+    )
+    assert snapshot.manifest["export"]["sha256"] and snapshot.manifest["corpus_version"] == "v0001"
+    assert gold_store(repo.annotations_dir).verify() == []
+    (document,) = snapshot.read("documents").to_pylist()
+    assert {m["annotation_id"] for m in document["entities"]} == {mine.id}
+    assert {m["annotator"] for m in document["entities"]} == {mine.completed_by}
+    assert {
+        m["entity_id"] for m in document["entities"] if m["text"] in ("Rakhmon", "Emomali Rahmon")
+    } == {"rahmon"}
+    (event,) = document["events"]
+    assert {(a["role"], a["text"]) for a in event["arguments"]} == {
+        ("actor", "Vladimir Putin"),
+        ("recipient", "Emomali Rahmon"),
+    }
+    assert pull(repo, admin, title=PROJECT).snapshot is None  # nothing changed: no new snapshot
+
+    path, (pair,) = agreement(repo)
+    assert path == decided.export.parent / sorted(p.name for p in path.parent.glob("*.json"))[-1]
+    assert pair.entities.tp == 2 and pair.entities.fp + pair.entities.fn == 3
+    assert pair.entities_by_type["PER"].f1 == pytest.approx(0.8)
+    assert (
+        pair.triggers.f1 == 1.0
+        and pair.arguments.tp == 1
+        and pair.arguments.fn + pair.arguments.fp == 1
+    )
+    assert 0 < pair.token_kappa < 1
+
+    refresh_card(repo)
+    entities = load_dataset(str(repo.root), "entities", cache_dir=str(hf_cache))
+    assert list(entities) == ["test"]
+    names = entities["test"].features["ner_tags"].feature.names
+    row = next(r for r in entities["test"] if "Vladimir Putin" in r["text"])
+    tags = [names[t] for t in row["ner_tags"]]
+    assert (
+        tags[row["tokens"].index("Vladimir")] == "B-PER"
+        and tags[row["tokens"].index("Putin")] == "I-PER"
+    )
+    documents = load_dataset(str(repo.root), "documents", cache_dir=str(hf_cache))["test"]
+    assert documents[0]["doc_id"] == article["doc_id"]
+    events = load_dataset(str(repo.root), "events", cache_dir=str(hf_cache))["test"]
+    (consult,) = [e for r in events for e in r["event_mentions"]]
+    assert consult["event_type"] == "CONSULT" and consult["trigger"]["text"] == "panggilan telepon"
+
+
+BAD_RESULTS = {
+    "out of range": lambda r: r[0]["value"].update(start=100_000, end=100_007),
+    "unknown label": lambda r: r[0]["value"].update(labels=["PERSON"]),
+    "dangling relation": lambda r: r.append(
+        {
+            "from_id": "t1",
+            "to_id": "ghost",
+            "type": "relation",
+            "direction": "right",
+            "labels": ["actor"],
+        }
+    ),
+    "forbidden role": lambda r: r.append(
+        {
+            "from_id": "t1",
+            "to_id": "e1",
+            "type": "relation",
+            "direction": "right",
+            "labels": ["time"],
+        }
+    ),
+}
+EXPECTED = {
+    "out of range": "offsets [100000, 100007) out of range",
+    "unknown label": "label 'PERSON' is not one of the schema's entity types",
+    "dangling relation": "relation t1 -> ghost points at a region that does not exist",
+    "forbidden role": "relation t1 -> e1: role 'time' takes DATE, not PER",
+}
+
+
+def test_bad_exports_are_kept_and_refused_naming_task_annotation_region(
+    repo, article, label_studio
+):
+    admin = Connection(label_studio.url, label_studio.admin_token)
+    project_id = push(repo, admin, title=PROJECT).project_id
+    client = admin.client()
+    task = only_task(client, project_id)
+    text = article["text"]
+    putin = mention(text, "Vladimir Putin", "PER", "e1")
+    call = mention(text, "panggilan telepon", "PER", "unused")
+    good = DocumentAnnotation(
+        article["doc_id"],
+        [putin],
+        [EventMention("t1", "CONSULT", call.start, call.end, call.text, "actual")],
+    )
+    created = {}
+    for name, spoil in BAD_RESULTS.items():
+        results = to_results(good)
+        spoil(results)
+        created[name] = client.annotations.create(id=task.id, result=results).id
+    with pytest.raises(ExportInvalid) as refused:
+        pull(repo, admin, title=PROJECT)
+    message = str(refused.value)
+    for name, annotation_id in created.items():
+        region = (
+            "ghost" if name == "dangling relation" else ("t1" if name == "forbidden role" else "e1")
+        )
+        assert (
+            f"task {task.id}, annotation {annotation_id}, region {region}: {EXPECTED[name]}"
+            in message
+        )
+    assert (
+        refused.value.path.is_file()
+        and json.loads(refused.value.path.read_text())[0]["id"] == task.id
+    )
+    assert gold_store(repo.annotations_dir).versions() == []
+    assert label_studio.admin_token not in message
+
+
+def test_server_not_running_and_wrong_token(repo, label_studio):
+    with pytest.raises(
+        LabelStudioUnreachable, match=r"no Label Studio answers at http://127\.0\.0\.1:9"
+    ):
+        push(repo, Connection("http://127.0.0.1:9", "whatever-token"), title=PROJECT)
+    wrong = "not-the-token-123456"
+    with pytest.raises(LabelStudioAuthError) as refused:
+        push(repo, Connection(label_studio.url, wrong), title=PROJECT)
+    assert wrong not in str(refused.value)
