@@ -33,6 +33,13 @@ from warta.corpus.pipeline import corpus_store
 from warta.errors import WartaError
 from warta.layout import Layout
 from warta.schema.annotation import AnnotationSchema, load_schema
+from warta.schema.mentions import (
+    Argument,
+    DocumentAnnotation,
+    EntityMention,
+    EventMention,
+    Provenance,
+)
 from warta.store import Version, VersionDiff, write_atomic
 
 MAX_LISTED_PROBLEMS = 20
@@ -204,3 +211,73 @@ def agreement(layout: Layout, export: Path | None = None) -> tuple[Path, list[Pa
         for doc_id, a in articles.items()
     }
     return path, pairwise_agreement(by_annotator, tokens)
+
+
+def read_annotation_file(path: Path) -> DocumentAnnotation:
+    """An annotation made offline: ``{doc_id, entities: [...], events: [...]}`` (mention fields as
+    in the ``documents`` config; arguments as ``{role, mention_id}``)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entities = [
+            EntityMention(
+                e["id"],
+                e["type"],
+                e["start"],
+                e["end"],
+                e["text"],
+                e.get("entity_id"),
+                e.get("canonical_name"),
+            )
+            for e in data["entities"]
+        ]
+        events = [
+            EventMention(
+                v["id"], v["type"], v["trigger_start"], v["trigger_end"], v["trigger_text"], v["realis"],
+                v.get("mode"), tuple(Argument(a["role"], a["mention_id"]) for a in v.get("arguments", [])),
+            )
+            for v in data["events"]
+        ]  # fmt: skip
+        return DocumentAnnotation(data["doc_id"], entities, events)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise WartaError(f"{path}: not an annotation file ({type(err).__name__}: {err})") from None
+
+
+def upload_annotation(
+    layout: Layout, connection: Connection, path: Path, *, title: str, ground_truth: bool = False
+) -> tuple[int, int]:
+    """Validate an offline annotation and create it on its document's task; (task id, annotation id)."""
+    from label_studio_sdk.core.api_error import ApiError
+
+    from warta.annotations.bridge import _api_error
+    from warta.annotations.convert import read_annotation, to_results
+
+    doc = read_annotation_file(path)
+    client = connection.client()
+    project_id = find_project(connection, title)
+    task = next(
+        (
+            t
+            for t in client.tasks.list(project=project_id, fields="all")
+            if (t.data or {}).get("doc_id") == doc.doc_id
+        ),
+        None,
+    )
+    if task is None:
+        raise WartaError(
+            f"{path}: document {doc.doc_id} has no task in project {title!r}: push it first"
+        )
+    results = to_results(doc)
+    _, problems = read_annotation(
+        schema_of(layout), doc.doc_id, task.data["text"], results, Provenance(task_id=task.id)
+    )
+    if problems:
+        raise WartaError(
+            f"{path}: {len(problems)} problem(s), nothing uploaded; first: {problems[0]}"
+        )
+    try:
+        created = client.annotations.create(id=task.id, result=results, ground_truth=ground_truth)
+    except ApiError as error:
+        raise _api_error(f"create an annotation on task {task.id}", error) from None
+    return int(task.id), int(created.id)

@@ -118,6 +118,25 @@ def _report(report) -> None:
     )
 
 
+@app.command("upload")
+def upload(
+    path: Annotated[Path, typer.Argument(help="JSON: {doc_id, entities: [...], events: [...]}")],
+    project: ProjectOption = DEFAULT_PROJECT,
+    ground_truth: Annotated[
+        bool, typer.Option("--ground-truth", help="Mark it ground truth.")
+    ] = False,
+) -> None:
+    """Submit an annotation made offline, as the user whose token is in LABEL_STUDIO_API_KEY."""
+    from warta.annotations.bridge import Connection
+    from warta.annotations.roundtrip import upload_annotation
+
+    task_id, annotation_id = upload_annotation(
+        layout(), Connection.from_env(), path, title=project, ground_truth=ground_truth
+    )
+    flag = " (ground truth)" if ground_truth else ""
+    console.print(f"task {task_id}: created annotation {annotation_id}{flag} from {path}")
+
+
 @app.command("agreement")
 def agreement(
     export: Annotated[

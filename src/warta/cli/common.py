@@ -7,7 +7,7 @@ from rich.table import Table
 
 from warta.layout import Layout
 
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)  # a file path in an error is never wrapped
 state: dict = {"verbose": False, "root": None}
 

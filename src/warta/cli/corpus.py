@@ -106,3 +106,41 @@ def demo() -> None:
     if problems:
         raise WartaError(f"corpus {version.name} is damaged: {problems[0]}")
     console.print(f"verified corpus {version.name}: checksums and content hash match")
+
+
+@app.command("stats")
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Corpus counts and, per split, gold mentions, events, arguments, clusters and tokens."""
+    import json
+
+    from warta.annotations.gold import gold_store
+    from warta.annotations.stats import gold_stats
+    from warta.corpus.stats import corpus_summary
+
+    lay = layout()
+    corpus = _store().get("latest")
+    snapshot = gold_store(lay.annotations_dir).latest()
+    figures = {
+        "corpus_version": corpus.name,
+        "corpus": corpus_summary(corpus),
+        "gold_version": snapshot.name if snapshot else None,
+        "gold": gold_stats(snapshot) if snapshot else {},
+    }
+    if as_json:
+        console.print_json(json.dumps(figures, ensure_ascii=False))
+        return
+    print_counts(f"corpus {corpus.name}", figures["corpus"])
+    if not snapshot:
+        console.print("no gold snapshot yet: see `warta annotate pull`")
+        return
+    splits = list(figures["gold"])
+    table = Table(title=f"gold {snapshot.name} (corpus {snapshot.manifest['corpus_version']})")
+    table.add_column("what")
+    for split in splits:
+        table.add_column(split, justify="right")
+    keys = list(dict.fromkeys(k for split in splits for k in figures["gold"][split]))
+    for key in keys:
+        table.add_row(key, *(str(figures["gold"][s].get(key, 0)) for s in splits))
+    console.print(table)
