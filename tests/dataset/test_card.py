@@ -65,3 +65,22 @@ def test_the_repository_itself_loads(hf_cache):
     articles = load_dataset(str(REPO), "articles", cache_dir=str(hf_cache))["corpus"]
     titles = articles["title"]
     assert "Kremlin - Putin dan Rahmon fokus pada situasi di perbatasan Tajik-Afghanistan" in titles
+
+
+def test_the_shipped_gold_loads_in_every_layer(hf_cache):
+    documents = load_dataset(str(REPO), "documents", cache_dir=str(hf_cache))["test"]
+    (doc,) = documents
+    rakhmon = {
+        m["entity_id"]
+        for m in doc["entities"]
+        if m["text"] in ("Rahmon", "Rakhmon", "Emomali Rakhmon")
+    }
+    assert len(rakhmon) == 1, "all spellings of the Tajik president are one cluster"
+    entities = load_dataset(str(REPO), "entities", cache_dir=str(hf_cache))["test"]
+    assert entities.num_rows == len(doc["sentences"])
+    names = entities.features["ner_tags"].feature.names
+    tags = [names[t] for row in entities for t in row["ner_tags"]]
+    assert tags.count("B-PER") > 0 and tags.count("B-GPE") > tags.count("B-PER")
+    events = load_dataset(str(REPO), "events", cache_dir=str(hf_cache))["test"]
+    types = {e["event_type"] for row in events for e in row["event_mentions"]}
+    assert {"CONSULT", "MOBILIZE", "RETREAT", "SEIZE_TERRITORY", "DESIGNATE_TERRORIST"} <= types
