@@ -153,7 +153,11 @@ def content_hash(key_hashes: dict[str, str]) -> str:
 
 
 class ShardWriter:
-    """Streams rows of one table into zstd Parquet shards with bounded row groups."""
+    """Streams rows of one table into zstd Parquet shards with bounded row groups.
+
+    Rows and record batches are buffered until a row group is full (``ROW_GROUP_ROWS`` rows or
+    ``ROW_GROUP_BYTES``), so small batches never make small row groups and memory stays bounded.
+    """
 
     def __init__(self, folder: Path, schema: pa.Schema, *, prefix: str = "part") -> None:
         self.folder = folder
@@ -161,30 +165,42 @@ class ShardWriter:
         self.prefix = prefix
         self.paths: list[Path] = []
         self.rows = 0
-        self._pending: list[dict] = []
-        self._pending_bytes = 0
+        self._rows: list[dict] = []
+        self._rows_bytes = 0
+        self._batches: list[pa.RecordBatch] = []
+        self._buffered = 0
+        self._buffered_bytes = 0
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_shard = 0
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, row: dict, size_hint: int = 0) -> None:
-        self._pending.append(row)
-        self._pending_bytes += size_hint
-        if len(self._pending) >= ROW_GROUP_ROWS or self._pending_bytes >= ROW_GROUP_BYTES:
-            self._flush()
+        self._rows.append(row)
+        self._rows_bytes += size_hint
+        if len(self._rows) >= ROW_GROUP_ROWS or self._rows_bytes >= ROW_GROUP_BYTES:
+            self._rows_to_batch()
 
     def write_batch(self, batch: pa.RecordBatch | pa.Table) -> None:
-        self._flush()
-        if batch.num_rows:
-            self._write_table(
-                pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-            )
+        self._rows_to_batch()
+        batches = batch.to_batches() if isinstance(batch, pa.Table) else [batch]
+        for part in batches:
+            if part.num_rows:
+                self._batches.append(part)
+                self._buffered += part.num_rows
+                self._buffered_bytes += part.nbytes
+        if self._buffered >= ROW_GROUP_ROWS or self._buffered_bytes >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def _rows_to_batch(self) -> None:
+        if self._rows:
+            rows, self._rows, self._rows_bytes = self._rows, [], 0
+            self.write_batch(pa.RecordBatch.from_pylist(rows, schema=self.schema))
 
     def _flush(self) -> None:
-        if self._pending:
-            self._write_table(pa.Table.from_pylist(self._pending, schema=self.schema))
-            self._pending = []
-            self._pending_bytes = 0
+        if self._batches:
+            table = pa.Table.from_batches(self._batches)
+            self._batches, self._buffered, self._buffered_bytes = [], 0, 0
+            self._write_table(table)
 
     def _write_table(self, table: pa.Table) -> None:
         table = table.cast(self.schema) if table.schema != self.schema else table
@@ -206,6 +222,7 @@ class ShardWriter:
             self._rows_in_shard = 0
 
     def close(self) -> list[Path]:
+        self._rows_to_batch()
         self._flush()
         if not self.paths:  # an empty table still gets one file, so its schema loads
             self._write_table(self.schema.empty_table())

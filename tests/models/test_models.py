@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import IDNER, REPO
 from warta.annotations.convert import read_annotation, to_results
 from warta.corpus.pipeline import corpus_store
 from warta.errors import WartaError
@@ -21,9 +21,12 @@ def seed() -> dict:
     return row
 
 
+TRAINING = {"crf": {"train_path": str(IDNER / "dev.txt"), "max_iterations": 20}}
+
+
 @pytest.mark.parametrize("name", model_names())
 def test_every_model_predicts_valid_labelled_annotations(name, seed):
-    model = get_model(name)
+    model = get_model(name, **TRAINING.get(name, {}))
     (doc,) = model.predict([seed])
     assert doc.provenance.model_version == model.model_version
     _, problems = read_annotation(SCHEMA, doc.doc_id, seed["text"], to_results(doc), Provenance())
@@ -45,5 +48,5 @@ def test_rules_model_finds_the_obvious(seed):
 
 
 def test_unknown_model_is_a_clear_error():
-    with pytest.raises(WartaError, match=r"unknown model 'gpt' \(models: dummy, rules\)"):
+    with pytest.raises(WartaError, match=r"unknown model 'gpt' \(models: crf, dummy, rules\)"):
         get_model("gpt")

@@ -31,6 +31,7 @@ _CREDIT_MARKER = re.compile(
     rf"|(?:/|\b)(?:{_OUTLET_ALTERNATION})\s*/\s*\w|/\s*(?:{_OUTLET_ALTERNATION})$",
     re.IGNORECASE,
 )
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+")
 _CAPTION_MARKER = re.compile(r"\b(?:gambar|foto) diambil\b|\bpicture taken\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;,][\"'”’)\]]*$")
 HEADING_MAX_CHARS = 200
@@ -73,10 +74,13 @@ def is_heading_like(line: str) -> bool:
 
 def split_credit(paragraph: str) -> int | None:
     """Where a trailing photo credit starts in a paragraph (0: all credit), or None if it has none."""
-    sentence_starts = [0] + [m.end() for m in re.finditer(r"[.!?][\"'”’)]*\s+", paragraph)]
+    if not _CREDIT_MARKER.search(paragraph[-HEADING_MAX_CHARS:]):
+        return None  # a credit is short and at the end: most paragraphs stop here
+    sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(paragraph)]
     for start in reversed(sentence_starts):  # the shortest tail that is a credit
-        tail = paragraph[start:]
-        if _CREDIT_MARKER.search(tail) and len(tail) <= HEADING_MAX_CHARS:
+        if len(paragraph) - start > HEADING_MAX_CHARS:
+            return None
+        if _CREDIT_MARKER.search(paragraph, start):
             return start
     return None
 

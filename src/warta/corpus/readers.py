@@ -52,14 +52,12 @@ def read_articles(paths: Iterable[Path]) -> Iterator[RawArticle | InputError]:
             continue
         fmt = SUFFIXES[item.suffix.lower()]
         try:
-            data = item.read_bytes()
+            if fmt == "jsonl":  # streamed line by line: a large file never sits in memory whole
+                yield from _read_jsonl(item)
+            else:
+                yield _read_document(item, item.read_bytes(), fmt)
         except OSError as err:
             yield InputError(str(item), f"cannot read file ({err.strerror})")
-            continue
-        if fmt == "jsonl":
-            yield from _read_jsonl(item, data)
-        else:
-            yield _read_document(item, data, fmt)
 
 
 def decode_text(source: str, data: bytes, *, line: int | None = None) -> str:
@@ -126,36 +124,39 @@ def _extract_html(source: str, html: str) -> tuple[str, dict] | InputError:
     return text, metadata
 
 
-def _read_jsonl(path: Path, data: bytes) -> Iterator[RawArticle | InputError]:
+def _read_jsonl(path: Path) -> Iterator[RawArticle | InputError]:
     source = str(path)
-    lines = data.split(b"\n")
-    if not data.strip():
+    empty = True
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            empty = False
+            yield _read_jsonl_line(source, number, raw)
+    if empty:
         yield InputError(source, "empty file")
-        return
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(decode_text(source, raw, line=number))
-        except InputError as err:
-            yield err
-            continue
-        except json.JSONDecodeError as err:
-            yield InputError(source, f"invalid JSON ({err.msg} at column {err.colno})", line=number)
-            continue
-        if not isinstance(record, dict):
-            yield InputError(source, "a line must hold a JSON object", line=number)
-        elif "text" not in record:
-            yield InputError(source, "no 'text' field", line=number)
-        elif not isinstance(record["text"], str) or not record["text"].strip():
-            yield InputError(source, "'text' is empty or not a string", line=number)
-        else:
-            metadata = {k: v for k, v in record.items() if k != "text"}
-            yield RawArticle(
-                source,
-                "jsonl",
-                record["text"],
-                hashlib.sha256(raw.rstrip(b"\r")).hexdigest(),
-                source_line=number,
-                metadata=metadata,
-            )
+
+
+def _read_jsonl_line(source: str, number: int, raw: bytes) -> RawArticle | InputError:
+    try:
+        record = json.loads(decode_text(source, raw, line=number))
+    except InputError as err:
+        return err
+    except json.JSONDecodeError as err:
+        return InputError(source, f"invalid JSON ({err.msg} at column {err.colno})", number)
+    if not isinstance(record, dict):
+        return InputError(source, "a line must hold a JSON object", number)
+    if "text" not in record:
+        return InputError(source, "no 'text' field", number)
+    if not isinstance(record["text"], str) or not record["text"].strip():
+        return InputError(source, "'text' is empty or not a string", number)
+    metadata = {k: v for k, v in record.items() if k != "text"}
+    return RawArticle(
+        source,
+        "jsonl",
+        record["text"],
+        hashlib.sha256(raw).hexdigest(),
+        source_line=number,
+        metadata=metadata,
+    )

@@ -13,7 +13,11 @@ from warta.errors import WartaError
 from warta.models.base import ExtractionModel
 
 _REGISTRY: dict[str, Callable[..., ExtractionModel]] = {}
-_MODULES = {"rules": "warta.models.rules", "dummy": "warta.models.dummy"}
+_MODULES = {
+    "rules": "warta.models.rules",
+    "crf": "warta.models.crf",
+    "dummy": "warta.models.dummy",
+}
 
 
 def register_model(name: str) -> Callable:

@@ -1,0 +1,58 @@
+"""CoNLL/BIO import: CRLF files, label maps onto Warta types, clear errors, span <-> BIO."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import IDNER
+from warta.corpus.conll import bio_from_spans, read_conll, spans_from_bio
+from warta.errors import InputError
+
+IDNER_MAP = {"PER": "PER", "ORG": "ORG", "LOC": "GPE"}
+
+
+def test_idner_reads_with_crlf_and_the_label_map():
+    sentences = list(read_conll(IDNER / "dev.txt", IDNER_MAP))
+    assert len(sentences) == 367  # blank-line separated blocks in the file
+    first = sentences[0]
+    assert "\r" not in first.text and first.text == " ".join(first.tokens)
+    kinds = {kind for s in sentences for _, _, kind in s.spans}
+    assert kinds == {"PER", "ORG", "GPE"}
+    for sentence in sentences[:50]:
+        for start, end, _ in sentence.spans:
+            assert sentence.text[start:end].strip() == sentence.text[start:end]
+        assert bio_from_spans(sentence.starts, sentence.ends, sentence.spans)
+
+
+def test_labels_mapped_to_null_become_outside_and_unknown_labels_are_errors(tmp_path):
+    path = tmp_path / "x.conll"
+    path.write_bytes(b"Jokowi B-PER\r\nke O\r\nBogor B-LOC\r\n\r\nBank B-ORG\r\nBRI I-ORG\r\n")
+    (first, second) = read_conll(path, {"PER": "PER", "LOC": None, "ORG": "ORG"})
+    assert first.spans == [(0, 6, "PER")]
+    assert second.spans == [(0, 8, "ORG")] and second.text == "Bank BRI"
+    with pytest.raises(InputError, match=r"x.conll:1: label 'PER' has no entry in the label map"):
+        list(read_conll(path, {"LOC": "GPE", "ORG": "ORG"}))
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"Jokowi\n", "expected 'token ... tag'"),
+        (b"Jokowi PERSON\n", "tag 'PERSON' is not O, B-X or I-X"),
+    ],
+)
+def test_malformed_lines_name_file_and_line(tmp_path, content, problem):
+    path = tmp_path / "bad.conll"
+    path.write_bytes(b"Satu O\n\n" + content)
+    with pytest.raises(InputError) as err:
+        list(read_conll(path, IDNER_MAP))
+    assert str(err.value).startswith(f"{path}:3: ") and problem in str(err.value)
+
+
+def test_spans_and_bio_round_trip():
+    starts, ends = [0, 7, 10, 16, 23], [6, 9, 15, 22, 27]
+    spans = [(0, 9, "PER"), (16, 27, "GPE")]
+    tags = bio_from_spans(starts, ends, spans)
+    assert tags == ["B-PER", "I-PER", "O", "B-GPE", "I-GPE"]
+    assert spans_from_bio(starts, ends, tags) == spans
+    assert spans_from_bio(starts, ends, ["O", "I-PER", "O", "O", "O"]) == [(7, 9, "PER")]
