@@ -44,3 +44,55 @@ def set_counts(gold: Iterable[Hashable], predicted: Iterable[Hashable]) -> Count
     gold, predicted = set(gold), set(predicted)
     both = len(gold & predicted)
     return Counts(both, len(predicted) - both, len(gold) - both)
+
+
+SEMEVAL_FIELDS = ("cor", "inc", "par", "mis", "spu")
+
+
+@dataclass(frozen=True)
+class SchemeCounts:
+    """SemEval-2013 9.1 counts: correct, incorrect, partial, missed, spurious (nervaluate's names)."""
+
+    cor: int = 0
+    inc: int = 0
+    par: int = 0
+    mis: int = 0
+    spu: int = 0
+
+    def __add__(self, other: SchemeCounts) -> SchemeCounts:
+        return SchemeCounts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
+
+    def astuple(self) -> tuple[int, int, int, int, int]:
+        return (self.cor, self.inc, self.par, self.mis, self.spu)
+
+    @property
+    def possible(self) -> int:
+        return self.cor + self.inc + self.par + self.mis
+
+    @property
+    def actual(self) -> int:
+        return self.cor + self.inc + self.par + self.spu
+
+    @property
+    def precision(self) -> float:
+        # PAR is 0 under strict and exact, so one formula serves all four schemes bit for bit.
+        return (self.cor + 0.5 * self.par) / self.actual if self.actual else 0.0
+
+    @property
+    def recall(self) -> float:
+        return (self.cor + 0.5 * self.par) / self.possible if self.possible else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            **dict(zip(SEMEVAL_FIELDS, self.astuple(), strict=True)),
+            "possible": self.possible,
+            "actual": self.actual,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }

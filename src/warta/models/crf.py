@@ -69,8 +69,13 @@ class CrfModel(ExtractionModel):
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
         self._crf = None
 
-    def fit(self, sentences: list[TaggedSentence] | None = None) -> CrfModel:
-        """Train on the given sentences, or on ``train_path`` read with the label map."""
+    def fit(
+        self,
+        sentences: list[TaggedSentence] | None = None,
+        extra_sentences: list[TaggedSentence] = (),
+    ) -> CrfModel:
+        """Train on the given sentences (default: ``train_path`` read with the label map), plus
+        any extra ones (Warta gold of other folds under cross-validation)."""
         import sklearn_crfsuite
 
         if sentences is None:
@@ -79,6 +84,7 @@ class CrfModel(ExtractionModel):
                     "the crf model needs training data: set model.train_path (a CoNLL file)"
                 )
             sentences = list(read_conll(Path(self.train_path), self.label_map))
+        sentences = [*sentences, *extra_sentences]
         crf = sklearn_crfsuite.CRF(
             algorithm="lbfgs", c1=self.c1, c2=self.c2, max_iterations=self.max_iterations
         )

@@ -1,0 +1,1 @@
+"""The benchmark: Hydra-configured runners, scoring with confidence intervals, the leaderboard."""

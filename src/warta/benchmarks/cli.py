@@ -1,0 +1,40 @@
+"""``warta-bench``: the Hydra entry point. It only composes the config and calls ``run``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+from warta.errors import WartaError
+from warta.layout import Layout
+
+
+def _report(cfg) -> None:
+    from warta.benchmarks.runner import run
+
+    try:
+        result = run(cfg)
+    except WartaError as err:
+        if os.environ.get("WARTA_VERBOSE"):
+            traceback.print_exc()
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
+    primary = "entity_f1_strict_v1" if result.task == "ner" else "trigger_f1_cls_v1"
+    value = result.metrics[primary]
+    print(
+        f"{result.entry} [{result.task}/{result.protocol}, {len(result.unit_counts['units'])} "
+        f"{result.unit}s, gold {result.gold['version']}]: {primary} = {value.value:.3f} "
+        f"(95% CI {value.ci_low:.3f}-{value.ci_high:.3f})"
+    )
+
+
+def main() -> None:
+    import hydra
+
+    try:
+        configs = Layout.find().root / "configs"
+    except WartaError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
+    hydra.main(version_base="1.3", config_path=str(configs), config_name="config")(_report)()
