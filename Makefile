@@ -24,8 +24,13 @@ $(LS_VENV)/.installed:
 
 ls-venv: $(LS_VENV)/.installed
 
+# The main job: ingest the bundled corpus, then the baseline sweeps scored against the shipped gold
+# (the CRF trains on ../shared/external/idner-news-2k), then the leaderboard on screen and on disk.
 demo: venv
 	$(VENV)/bin/warta demo
+	$(VENV)/bin/warta-bench -m +experiment=baselines
+	$(VENV)/bin/warta-bench -m +experiment=event_baselines
+	$(VENV)/bin/warta leaderboard
 
 test: venv ls-venv
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -36,8 +41,10 @@ lint: venv
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 	$(VENV)/bin/ruff format src tests benchmarks
 
-bench: venv
+bench: venv ls-venv
+	$(PY) benchmarks/perf/scoring.py
 	$(PY) benchmarks/perf/ingest.py
+	WARTA_LABEL_STUDIO_BIN=$(abspath $(LS_VENV))/bin/label-studio $(PY) benchmarks/perf/labelstudio.py
 
 clean-venv:
 	rm -rf $(VENV) $(LS_VENV)

@@ -1,8 +1,12 @@
-"""Shared fixtures: paths to the seed article and external corpora, and scratch repositories."""
+"""Shared fixtures: paths to the seed article and external corpora, scratch repositories, and
+tiny token-classification checkpoints."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,3 +42,82 @@ def hf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     return cache
+
+
+# Tiny token-classification checkpoints, built on the spot (nothing is downloaded).
+WARTA_LABELS = ["O"] + [
+    f"{p}-{t}"
+    for t in ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "CARDINAL")
+    for p in "BI"
+]
+
+
+def vocabulary(texts: list[str]) -> list[str]:
+    """BERT specials, lowercased words of the texts, and single characters so any word splits."""
+    words = sorted({w for t in texts for w in re.findall(r"\w+|[^\w\s]", t.lower())})
+    pieces = [*string.ascii_lowercase, *string.digits]
+    return [
+        "[PAD]",
+        "[UNK]",
+        "[CLS]",
+        "[SEP]",
+        "[MASK]",
+        *words,
+        *(p for p in pieces if p not in words),
+        *(f"##{p}" for p in pieces),
+    ]
+
+
+def build_checkpoint(
+    folder: Path,
+    labels: list[str],
+    *,
+    texts: list[str] | None = None,
+    seed: int = 0,
+    favour: str | None = None,
+):
+    """A 2-layer BERT with random weights (fixed seed) saved with ``save_pretrained``; ``favour``
+    makes the classifier predict that one label everywhere. Returns (folder, tokenizer, model)."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = folder / "vocab.txt"
+    vocab.write_text("\n".join(vocabulary(texts or [SEED.read_text("utf-8")])) + "\n", "utf-8")
+    tokenizer = BertTokenizerFast(vocab=str(vocab))  # transformers 5 ignores vocab_file=
+    config = BertConfig(
+        vocab_size=len(tokenizer.get_vocab()),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    torch.manual_seed(seed)
+    model = BertForTokenClassification(config)
+    if favour is not None:
+        with torch.no_grad():
+            model.classifier.weight.zero_()
+            model.classifier.bias.fill_(-10.0)
+            model.classifier.bias[labels.index(favour)] = 10.0
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder, tokenizer, model
+
+
+@pytest.fixture(scope="session")
+def make_checkpoint(tmp_path_factory) -> Callable[..., Path]:
+    """Build a tiny checkpoint in a fresh folder: ``make_checkpoint(labels, seed=, favour=)``."""
+
+    def make(labels: list[str] = WARTA_LABELS, **options) -> Path:
+        folder = tmp_path_factory.mktemp("checkpoint")
+        return build_checkpoint(folder, labels, **options)[0]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(make_checkpoint) -> Path:
+    return make_checkpoint()

@@ -26,9 +26,15 @@ def compose_with(*overrides: str, hydra_node: bool = False):
         )
 
 
+# Models that read a file or checkpoint named on the command line (``???`` in their config).
+PREDICTIONS = REPO / "tests" / "fixtures" / "predictions" / "seed.jsonl"
+REQUIRED = {"predictions": [f"model.path={PREDICTIONS}"], "transformers": ["model.checkpoint={}"]}
+
+
 @pytest.mark.parametrize("model", options("model"))
-def test_every_model_config_instantiates(model):
-    cfg = compose_with(f"model={model}")
+def test_every_model_config_instantiates(model, tiny_checkpoint):
+    required = [o.format(tiny_checkpoint) for o in REQUIRED.get(model, [])]
+    cfg = compose_with(f"model={model}", *required)
     assert cfg.model.name == model
     assert isinstance(build_model(cfg.model), ExtractionModel)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import IDNER, REPO
@@ -21,12 +23,21 @@ def seed() -> dict:
     return row
 
 
-TRAINING = {"crf": {"train_path": str(IDNER / "dev.txt"), "max_iterations": 20}}
+TRAINING = {
+    "crf": {"train_path": str(IDNER / "dev.txt"), "max_iterations": 20},
+    "predictions": {"path": str(REPO / "tests" / "fixtures" / "predictions" / "seed.jsonl")},
+}
+
+
+@pytest.fixture(scope="module")
+def options(tiny_checkpoint) -> dict[str, dict]:
+    """Constructor options per model: its training data, or the file or checkpoint it reads."""
+    return {**TRAINING, "transformers": {"checkpoint": str(tiny_checkpoint)}}
 
 
 @pytest.mark.parametrize("name", model_names())
-def test_every_model_predicts_valid_labelled_annotations(name, seed):
-    model = get_model(name, **TRAINING.get(name, {}))
+def test_every_model_predicts_valid_labelled_annotations(name, seed, options):
+    model = get_model(name, **options.get(name, {}))
     (doc,) = model.predict([seed])
     assert doc.provenance.model_version == model.model_version
     _, problems = read_annotation(SCHEMA, doc.doc_id, seed["text"], to_results(doc), Provenance())
@@ -48,5 +59,7 @@ def test_rules_model_finds_the_obvious(seed):
 
 
 def test_unknown_model_is_a_clear_error():
-    with pytest.raises(WartaError, match=r"unknown model 'gpt' \(models: crf, dummy, rules\)"):
+    listed = re.escape(", ".join(model_names()))
+    assert {"predictions", "transformers"} <= set(model_names())
+    with pytest.raises(WartaError, match=rf"unknown model 'gpt' \(models: {listed}\)"):
         get_model("gpt")

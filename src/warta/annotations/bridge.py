@@ -196,11 +196,16 @@ class ParsedExport:
 
 
 def parse_export(
-    path: Path, schema: AnnotationSchema, corpus_texts: dict[str, str], corpus_name: str
+    path: Path,
+    schema: AnnotationSchema,
+    corpus_texts: dict[str, str],
+    corpus_name: str,
+    data: bytes | None = None,
 ) -> ParsedExport:
-    """Convert and validate an export against the schema and the corpus text of each document."""
+    """Convert and validate an export (its bytes, if already read) against the schema and the
+    corpus text of each document."""
     try:
-        tasks = json.loads(path.read_bytes())
+        tasks = json.loads(path.read_bytes() if data is None else data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise WartaError(f"{path}: not a Label Studio JSON export ({err})") from None
     if not isinstance(tasks, list):

@@ -183,6 +183,11 @@ def bio_tags(mentions: list[EntityMention], starts: list[int], ends: list[int]) 
 def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSchema) -> list[dict]:
     """One ``entities`` row and one ``events`` row per sentence of the document."""
     text = article["text"]
+    label_ids = {label: index for index, label in enumerate(schema.bio_labels)}
+    by_start = sorted(doc.entities, key=lambda m: (m.start, m.end))
+    mention_starts = [m.start for m in by_start]
+    triggers = sorted(doc.events, key=lambda ev: ev.trigger_start)
+    trigger_starts = [ev.trigger_start for ev in triggers]
     rows = []
     for index, sentence in enumerate(article["sentences"]):
         s, e = sentence["start"], sentence["end"]
@@ -190,7 +195,8 @@ def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSche
         starts = [x - s for x in article["token_starts"][lo:hi]]
         ends = [x - s for x in article["token_ends"][lo:hi]]
         tokens = article["tokens"][lo:hi]
-        inside = [m for m in doc.entities if s <= m.start and m.end <= e]
+        window = by_start[bisect_left(mention_starts, s) : bisect_left(mention_starts, e)]
+        inside = [m for m in window if m.end <= e]
         local = [
             EntityMention(m.mention_id, m.type, m.start - s, m.end - s, m.text, m.entity_id)
             for m in inside
@@ -204,7 +210,7 @@ def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSche
             "tokens": tokens,
             "token_starts": starts,
             "token_ends": ends,
-            "ner_tags": [schema.bio_labels.index(t) for t in bio_tags(local, starts, ends)],
+            "ner_tags": [label_ids[t] for t in bio_tags(local, starts, ends)],
             "entities": [
                 {
                     k: getattr(m, k)
@@ -231,8 +237,7 @@ def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSche
                     for a in ev.arguments
                 ],
             }
-            for ev in sorted(doc.events, key=lambda ev: ev.trigger_start)
-            if s <= ev.trigger_start < e
+            for ev in triggers[bisect_left(trigger_starts, s) : bisect_left(trigger_starts, e)]
         ]
         rows.append(
             {

@@ -150,7 +150,8 @@ def gold_from_export(layout: Layout, path: Path, *, project_id: int | None = Non
     schema = schema_of(layout)
     corpus = newest_corpus(layout)
     texts = {row["doc_id"]: row["text"] for row in corpus_articles(corpus, ["doc_id", "text"])}
-    parsed = parse_export(path, schema, texts, corpus.name)
+    data = path.read_bytes()
+    parsed = parse_export(path, schema, texts, corpus.name, data)
     if parsed.problems:
         raise ExportInvalid(path, parsed.problems)
     result = adjudicate(parsed.annotations)
@@ -162,7 +163,7 @@ def gold_from_export(layout: Layout, path: Path, *, project_id: int | None = Non
         "path": path.relative_to(layout.root).as_posix()
         if path.is_relative_to(layout.root)
         else str(path),
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256(data).hexdigest(),
         "project_id": project_id,
         "tasks": parsed.tasks,
         "cancelled_annotations": parsed.cancelled,

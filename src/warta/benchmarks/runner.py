@@ -48,13 +48,30 @@ PRIMARY_METRIC = {"ner": "entity_f1_strict_v1", "events": "trigger_f1_cls_v1"}
 
 
 def build_model(model_cfg):
-    """Instantiate ``cfg.model`` (its ``name`` is the entry's label, not a constructor argument)."""
+    """Instantiate ``cfg.model`` (its ``name`` is the entry's label, not a constructor argument).
+
+    A missing mandatory value or a model's own error comes out as one clear ``WartaError``.
+    """
+    from hydra.errors import InstantiationException
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
+    from omegaconf.errors import MissingMandatoryValue
 
-    options = OmegaConf.to_container(model_cfg, resolve=True)
+    try:
+        options = OmegaConf.to_container(model_cfg, resolve=True, throw_on_missing=True)
+    except MissingMandatoryValue as err:
+        key = err.full_key or "a value"
+        raise WartaError(
+            f"model.{key.split('.')[-1]} is required: pass {key}=... on the command line"
+        ) from None
     options.pop("name", None)
-    return instantiate(options, _convert_="all")
+    try:
+        return instantiate(options, _convert_="all")
+    except InstantiationException as err:
+        cause = err.__cause__
+        if isinstance(cause, WartaError):
+            raise cause from None
+        raise WartaError(f"cannot build model {model_cfg.get('name')!r}: {cause or err}") from None
 
 
 def gold_sentences(

@@ -36,10 +36,12 @@ def _global(
 
 
 def _register() -> None:
-    from warta.cli import annotate, corpus
+    from warta.cli import annotate, corpus, leaderboard
 
     app.add_typer(corpus.app, name="corpus")
     app.add_typer(annotate.app, name="annotate")
+    app.command("leaderboard")(leaderboard.leaderboard)
+    app.command("datasheet")(corpus.datasheet)
     app.command("demo")(corpus.demo)
 
 

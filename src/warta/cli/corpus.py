@@ -106,6 +106,7 @@ def demo() -> None:
     if problems:
         raise WartaError(f"corpus {version.name} is damaged: {problems[0]}")
     console.print(f"verified corpus {version.name}: checksums and content hash match")
+    stats(as_json=False)
 
 
 @app.command("stats")
@@ -144,3 +145,24 @@ def stats(
     for key in keys:
         table.add_row(key, *(str(figures["gold"][s].get(key, 0)) for s in splits))
     console.print(table)
+
+
+def datasheet(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if any figure is out of date.")
+    ] = False,
+) -> None:
+    """Regenerate the figures of DATASHEET.md from the data (between its marked lines)."""
+    from warta.dataset.datasheet import render
+    from warta.store import write_atomic
+
+    path = layout().root / "DATASHEET.md"
+    current = path.read_text(encoding="utf-8")
+    generated = render(layout(), current)
+    if check:
+        if generated != current:
+            raise WartaError(f"{path}: figures are out of date; run `warta datasheet`")
+        console.print(f"up to date: {path}")
+        return
+    write_atomic(path, generated.encode())
+    console.print(f"{'unchanged' if generated == current else 'updated'} {path}")

@@ -16,7 +16,10 @@ _REGISTRY: dict[str, Callable[..., ExtractionModel]] = {}
 _MODULES = {
     "rules": "warta.models.rules",
     "crf": "warta.models.crf",
+    "event_lexicon": "warta.models.event_lexicon",
     "dummy": "warta.models.dummy",
+    "transformers": "warta.models.transformer",
+    "predictions": "warta.models.predictions",
 }
 
 

@@ -1,0 +1,158 @@
+"""Submission files: a good one round-trips; every bad line is reported with its file and line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from warta.corpus.pipeline import corpus_store
+from warta.errors import InputError
+from warta.models import get_model
+from warta.models.predictions import PredictionsInvalid
+from warta.schema.mentions import Argument
+
+GOLDEN = REPO / "tests" / "fixtures" / "predictions" / "seed.jsonl"
+DOC = "wrt-fd09ad9a1571522e"
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict:
+    (row,) = corpus_store(REPO / "corpus" / "versions").latest().read("articles").to_pylist()
+    assert row["doc_id"] == DOC
+    return row
+
+
+def write(tmp_path: Path, *lines: object) -> Path:
+    path = tmp_path / "submission.jsonl"
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path, articles: list[dict]) -> list[InputError]:
+    with pytest.raises(PredictionsInvalid) as caught:
+        get_model("predictions", path=str(path)).predict(articles)
+    assert str(caught.value).startswith(f"{path}: ")
+    return caught.value.problems
+
+
+def test_the_golden_file_round_trips(seed):
+    model = get_model("predictions", path=str(GOLDEN))
+    (doc,) = model.predict([seed])
+    (line,) = [json.loads(x) for x in GOLDEN.read_text("utf-8").splitlines()]
+    assert [(m.type, m.start, m.end) for m in doc.entities] == [
+        (e["type"], e["start"], e["end"]) for e in line["entities"]
+    ]
+    assert all(seed["text"][m.start : m.end] == m.text for m in doc.entities)
+    (event,) = doc.events
+    assert (event.type, event.trigger_text, event.realis, event.mode) == (
+        "CONSULT",
+        "membahas",
+        "actual",
+        "phone",
+    )
+    assert event.arguments == (
+        Argument("actor", "e1"),
+        Argument("recipient", "e2"),
+        Argument("time", "e3"),
+    )
+    assert doc.mention("e1").text == "Vladimir Putin"
+    assert model.model_version == "fixture-system-1.0" == doc.provenance.model_version
+    assert model.predict_entities([seed]) == [doc.entities]
+
+
+def test_a_document_without_a_line_has_no_predictions(tmp_path, seed):
+    (doc,) = get_model("predictions", path=str(write(tmp_path, ""))).predict([seed])
+    assert doc.entities == [] and doc.events == []
+
+
+def test_without_one_model_version_the_file_hash_names_it(tmp_path, seed):
+    path = write(tmp_path, {"doc_id": DOC, "entities": [{"type": "GPE", "start": 166, "end": 172}]})
+    version = get_model("predictions", path=str(path)).model_version
+    assert (
+        version.startswith("predictions-submission.jsonl-") and len(version.rsplit("-")[-1]) == 12
+    )
+    path.write_text(path.read_text().replace("166", "165"))
+    assert get_model("predictions", path=str(path)).model_version != version
+
+
+ENTITY = {"type": "GPE", "start": 166, "end": 172}  # Moskow
+
+
+def entities(*items: dict) -> dict:
+    return {"doc_id": DOC, "entities": list(items)}
+
+
+def event(*arguments: dict, **fields) -> dict:
+    """A line with the Moskow entity and one CONSULT event on 'membahas', changed by ``fields``."""
+    trigger = {"type": "CONSULT", "trigger_start": 211, "trigger_end": 219, **fields}
+    return {**entities(ENTITY), "events": [{**trigger, "arguments": list(arguments)}]}
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('{"doc_id": ', r"not valid JSON"),
+        ("[1, 2]", r"expected a JSON object, got list"),
+        ({"entities": []}, r"missing doc_id"),
+        ({"doc_id": "wrt-0000"}, r"unknown doc_id 'wrt-0000'"),
+        ({"doc_id": DOC, "entites": []}, r"unknown key\(s\) entites"),
+        (entities({**ENTITY, "end": 9999}), r"entity 0: span 166-9999 is out of range"),
+        (entities({**ENTITY, "end": 166}), r"entity 0: span 166-166 is out of range or empty"),
+        (entities({**ENTITY, "start": "166"}), r"entity 0: start and end must be integers"),
+        (
+            entities({**ENTITY, "text": "Moscow"}),
+            r"entity 0: text 'Moscow' does not match the document at 166-172 \('Moskow'\)",
+        ),
+        (entities({**ENTITY, "type": "CITY"}), r"entity 0: type 'CITY' is not an entity type"),
+        (entities(ENTITY, ENTITY), r"entity 1 repeats entity 0"),
+        (event(type="PARTY"), r"event 0: type 'PARTY' is not an event type"),
+        (event(trigger_end=99999), r"event 0: span 211-99999 is out of range"),
+        (event(realis="maybe"), r"event 0: realis 'maybe' is not one of"),
+        (event(mode="fax"), r"event 0: mode 'fax' is not a mode of CONSULT"),
+        (event(trigger_text="bahas"), r"event 0: trigger_text 'bahas' does not match"),
+        (
+            event({"role": "actor", "entity": 3}),
+            r"event 0 argument 0: entity 3 is not an index into this line's 1 entities",
+        ),
+        (event({"role": "judge", "entity": 0}), r"event 0 argument 0: role 'judge' is not in"),
+        (
+            event({"role": "territory", "entity": 0}),
+            r"event 0 argument 0: role 'territory' is not a role of CONSULT",
+        ),
+        (
+            event({"role": "time", "entity": 0}),
+            r"event 0 argument 0: role 'time' takes DATE, not GPE",
+        ),
+    ],
+)
+def test_a_bad_line_is_reported_with_file_and_line(tmp_path, seed, line, problem):
+    path = write(tmp_path, "", line)  # a blank first line: numbers are physical lines
+    found = problems_of(path, [seed])
+    assert len(found) == 1, [str(p) for p in found]
+    assert found[0].line == 2
+    assert re.match(rf"{re.escape(str(path))}:2: {problem}", str(found[0])), str(found[0])
+
+
+def test_all_problems_of_a_file_are_reported_together(tmp_path, seed):
+    good = {"doc_id": DOC, "entities": [ENTITY]}
+    path = write(
+        tmp_path, good, "not json", {"doc_id": DOC}, *[{"doc_id": f"x{i}"} for i in range(25)]
+    )
+    found = [(p.line, p.problem) for p in problems_of(path, [seed])]
+    assert found[:2] == [
+        (2, "not valid JSON (Expecting value at column 1)"),
+        (3, "doc_id 'wrt-fd09ad9a1571522e' already has predictions on line 1"),
+    ]
+    assert len(found) == 27
+    with pytest.raises(PredictionsInvalid, match=r"27 problem\(s\)[\s\S]*\.\.\. and 7 more"):
+        get_model("predictions", path=str(path)).predict([seed])
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match=r"nowhere.jsonl: cannot read file"):
+        get_model("predictions", path=str(tmp_path / "nowhere.jsonl"))
