@@ -124,3 +124,36 @@ def test_unknown_version_is_a_clear_error(store):
     write_version(store, rows(("a", "1")))
     with pytest.raises(StoreError, match=r"no corpus version 'v0007' \(versions: v0001\)"):
         store.get("v0007")
+
+
+def test_reading_a_damaged_file_names_it(store):
+    version = write_version(store, rows(("a", "1"), ("b", "2")))
+    shard = version.files("articles")[0]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=rf"{shard}: checksum mismatch"):
+        version.read("articles")
+    shard.unlink()
+    with pytest.raises(StoreError, match="listed in the manifest but missing"):
+        list(version.iter_batches("articles"))
+
+
+def test_datasets_catches_a_flipped_byte_when_asked_to_check_page_checksums(store, tmp_path):
+    import pyarrow.dataset as pds
+    from datasets import load_dataset
+
+    version = write_version(store, rows(*[(f"d{i}", str(i)) for i in range(500)]))
+    shard = version.files("articles")[0]
+    data = bytearray(shard.read_bytes())
+    data[300] ^= 0xFF  # inside the first data page
+    shard.write_bytes(bytes(data))
+    options = pds.ParquetFragmentScanOptions(page_checksum_verification=True)
+    with pytest.raises(Exception) as err:
+        load_dataset(
+            "parquet",
+            data_files=str(shard),
+            cache_dir=str(tmp_path / "c"),
+            fragment_scan_options=options,
+        )
+    assert "CRC checksum verification failed" in str(err.value.__cause__ or err.value)

@@ -32,6 +32,7 @@ ROW_GROUP_ROWS = 10_000
 ROW_GROUP_BYTES = 64 * 2**20
 """Large records (articles with their tokens) flush earlier, so writer memory stays bounded."""
 SHARD_ROWS = 50_000
+_VERIFIED: set[tuple[str, int, int]] = set()
 VERSION_NAME = re.compile(r"^v(\d{4,})$")
 STAGING_PREFIX = ".staging-"
 
@@ -128,13 +129,35 @@ class Version:
     def files(self, table: str) -> list[Path]:
         return [self.path / f["path"] for f in self.manifest["tables"][table]["files"]]
 
+    def checked_files(self, table: str) -> list[Path]:
+        """The table's files, each checked once per process against the manifest's checksum."""
+        paths = []
+        for entry in self.manifest["tables"][table]["files"]:
+            path = self.path / entry["path"]
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                raise StoreError(f"{path}: listed in the manifest but missing") from None
+            key = (str(path), stat.st_size, stat.st_mtime_ns)
+            if key not in _VERIFIED:
+                if sha256_file(path) != entry["sha256"]:
+                    raise StoreError(
+                        f"{path}: checksum mismatch (the file changed after it was written); "
+                        "run `warta corpus verify`"
+                    )
+                _VERIFIED.add(key)
+            paths.append(path)
+        return paths
+
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        return pa.concat_tables(pq.read_table(f, columns=columns) for f in self.files(table))
+        return pa.concat_tables(
+            pq.read_table(f, columns=columns) for f in self.checked_files(table)
+        )
 
     def iter_batches(
         self, table: str, columns: list[str] | None = None
     ) -> Iterator[pa.RecordBatch]:
-        for path in self.files(table):
+        for path in self.checked_files(table):
             yield from pq.ParquetFile(path).iter_batches(batch_size=2048, columns=columns)
 
     def key_hashes(self, table: str, key: str, row_hash: str) -> dict[str, str]:

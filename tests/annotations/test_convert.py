@@ -105,3 +105,55 @@ def region(results, region_id, tag="entity"):
 def test_each_validation_rule_names_the_region(change, expected):
     problems = spoilt(change)
     assert any(expected in p for p in problems), problems
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", TEXT)]
+
+
+@st.composite
+def annotations(draw):
+    """Random valid annotations of TEXT: word-aligned entities, events with allowed arguments."""
+    chosen = draw(st.lists(st.sampled_from(range(len(WORDS))), unique=True, max_size=len(WORDS)))
+    entities, events = [], []
+    for n, index in enumerate(sorted(chosen)):
+        start, end = WORDS[index]
+        kind = draw(st.sampled_from(["PER", "GPE", "ORG", "DATE"]))
+        if draw(st.booleans()) and kind != "DATE":
+            entities.append(
+                EntityMention(
+                    f"e{n}", kind, start, end, TEXT[start:end], f"c{kind}", f"Canonical {kind}"
+                )
+            )
+        elif draw(st.booleans()):
+            entities.append(EntityMention(f"e{n}", kind, start, end, TEXT[start:end]))
+        else:
+            actors = [m for m in entities if m.type in ("PER", "GPE", "ORG")]
+            arguments = (
+                (Argument("actor", actors[0].mention_id),) if actors and draw(st.booleans()) else ()
+            )
+            realis = draw(st.sampled_from(["actual", "generic", "other"]))
+            mode = draw(st.sampled_from([None, "phone", "visit"]))
+            events.append(
+                EventMention(
+                    f"t{n}", "CONSULT", start, end, TEXT[start:end], realis, mode, arguments
+                )
+            )
+    return DocumentAnnotation("d", entities, events)
+
+
+@settings(max_examples=60, deadline=None)
+@given(annotations())
+def test_label_studio_round_trip_preserves_every_mention(doc):
+    back, problems = read_annotation(SCHEMA, "d", TEXT, to_results(doc), Provenance())
+    assert problems == []
+    assert sorted(back.entities, key=lambda m: m.mention_id) == sorted(
+        doc.entities, key=lambda m: m.mention_id
+    )
+    assert sorted(back.events, key=lambda e: e.event_id) == sorted(
+        doc.events, key=lambda e: e.event_id
+    )

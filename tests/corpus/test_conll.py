@@ -56,3 +56,39 @@ def test_spans_and_bio_round_trip():
     assert tags == ["B-PER", "I-PER", "O", "B-GPE", "I-GPE"]
     assert spans_from_bio(starts, ends, tags) == spans
     assert spans_from_bio(starts, ends, ["O", "I-PER", "O", "O", "O"]) == [(7, 9, "PER")]
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TYPES = ["PER", "ORG", "GPE", "DATE"]
+
+
+@st.composite
+def tokens_and_spans(draw):
+    """Tokens separated by one space, and non-overlapping token-aligned typed spans over them."""
+    lengths = draw(st.lists(st.integers(1, 8), min_size=1, max_size=30))
+    starts, ends, offset = [], [], 0
+    for length in lengths:
+        starts.append(offset)
+        ends.append(offset + length)
+        offset += length + 1
+    spans, index = [], 0
+    while index < len(lengths):
+        if draw(st.booleans()):
+            width = draw(st.integers(1, min(4, len(lengths) - index)))
+            spans.append((starts[index], ends[index + width - 1], draw(st.sampled_from(TYPES))))
+            index += width
+        else:
+            index += 1
+    return starts, ends, spans
+
+
+@given(tokens_and_spans())
+def test_spans_to_bio_and_back_is_the_identity(case):
+    starts, ends, spans = case
+    tags = bio_from_spans(starts, ends, spans)
+    assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    assert spans_from_bio(starts, ends, tags) == sorted(spans)

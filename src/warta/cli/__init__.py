@@ -42,6 +42,7 @@ def _register() -> None:
     app.add_typer(annotate.app, name="annotate")
     app.command("leaderboard")(leaderboard.leaderboard)
     app.command("datasheet")(corpus.datasheet)
+    app.command("release")(corpus.release)
     app.command("demo")(corpus.demo)
 
 

@@ -166,3 +166,16 @@ def datasheet(
         return
     write_atomic(path, generated.encode())
     console.print(f"{'unchanged' if generated == current else 'updated'} {path}")
+
+
+def release(
+    version: Annotated[str, typer.Argument(help="Release version X.Y.Z")],
+    corpus: Annotated[str, typer.Option(help="Corpus version to pin.")] = "latest",
+    gold: Annotated[str, typer.Option(help="Gold snapshot to pin.")] = "latest",
+) -> None:
+    """Check and pin a corpus version and a gold snapshot as dist/warta-X.Y.Z/."""
+    from warta.dataset.release import make_release
+
+    folder = make_release(layout(), version, corpus=corpus, gold=gold)
+    refresh_card()
+    console.print(f"wrote release {version} to {folder}")

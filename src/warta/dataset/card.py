@@ -68,24 +68,43 @@ def read_front_matter(readme: Path) -> tuple[dict, str]:
 
 
 def repository_configs(layout) -> list[dict]:
-    """Every config of a Warta repository: corpus versions, then gold snapshots."""
+    """Every config of a Warta repository: corpus versions, gold snapshots, then releases."""
     from warta.annotations.gold import gold_store
     from warta.corpus.pipeline import corpus_store
+    from warta.dataset.release import release_configs, releases
 
-    return corpus_configs(corpus_store(layout.corpus_versions), layout.root) + gold_configs(
+    configs = corpus_configs(corpus_store(layout.corpus_versions), layout.root) + gold_configs(
         gold_store(layout.annotations_dir), layout.root
     )
+    for folder in releases(layout):
+        version = folder.name.removeprefix("warta-")
+        prefix = f"{folder.relative_to(layout.root).as_posix()}/"
+        for config in release_configs(folder, prefix):
+            configs.append(
+                {
+                    "config_name": f"{config['config_name']}-{version}",
+                    "data_files": config["data_files"],
+                }
+            )
+    return configs
 
 
 def refresh_card(layout) -> bool:
-    """Rewrite the README's configs block from what is on disk; True if it changed."""
-    return write_front_matter(layout.readme, repository_configs(layout))
+    """Rewrite the README's card metadata and configs block from what is on disk."""
+    from warta.corpus.pipeline import corpus_store
+    from warta.dataset.release import card_metadata
+
+    latest = corpus_store(layout.corpus_versions).latest()
+    metadata = card_metadata(latest.rows("articles") if latest else 0, [])
+    metadata.pop("configs")
+    return write_front_matter(layout.readme, repository_configs(layout), **metadata)
 
 
 def write_front_matter(readme: Path, configs: list[dict], **metadata: object) -> bool:
     """Replace the card's ``configs`` (and any other given keys); True if the file changed."""
     meta, body = read_front_matter(readme)
     meta.update(metadata)
+    meta.pop("configs", None)  # configs last, after the card metadata
     meta["configs"] = configs
     dumped = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
     new = f"---\n{dumped}---\n{body}"

@@ -1,0 +1,241 @@
+"""`warta release X.Y.Z`: pin one corpus version and one gold snapshot into a citable release.
+
+A release is checked (checksums and the integrity checks), then written as ``dist/warta-X.Y.Z/``:
+a complete dataset repository (card, Parquet per config and split, DATASHEET, CITATION, release
+manifest) that a dataset hub takes as is. It is built in a staging folder under a lock and renamed
+into place; an existing release is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from warta import __version__
+from warta.errors import StoreError, WartaError
+from warta.layout import Layout
+from warta.store import _fsync_dir, sha256_file, write_atomic
+
+SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+CARD_METADATA = {
+    "pretty_name": "Warta",
+    "language": ["id"],
+    "license": "other",
+    "license_name": "warta-mixed",
+    "license_details": (
+        "Annotations: CC BY 4.0. Code: MIT. Article text: copyright of its outlets and authors "
+        "(see corpus/raw/PROVENANCE.yaml), included for non-commercial research with takedown on "
+        "request (DATASHEET.md)."
+    ),
+    "multilinguality": "monolingual",
+    "task_categories": ["token-classification"],
+    "task_ids": ["named-entity-recognition"],
+    "tags": [
+        "indonesian",
+        "news",
+        "event-extraction",
+        "plover",
+        "label-studio",
+        "gold-annotations",
+    ],
+}
+LAYERS = {"documents": "documents", "entities": "entities", "events": "events"}
+
+
+def size_category(rows: int) -> str:
+    return "n<1K" if rows < 1_000 else "1K<n<10K" if rows < 10_000 else "10K<n<100K"
+
+
+def release_dir(layout: Layout, version: str) -> Path:
+    return layout.root / "dist" / f"warta-{version}"
+
+
+def releases(layout: Layout) -> list[Path]:
+    folder = layout.root / "dist"
+    return (
+        sorted(p for p in folder.glob("warta-*") if (p / "release.json").is_file())
+        if folder.is_dir()
+        else []
+    )
+
+
+@contextlib.contextmanager
+def _release_lock(layout: Layout):
+    from filelock import FileLock, Timeout
+
+    folder = layout.root / "dist"
+    folder.mkdir(exist_ok=True)
+    lock = FileLock(folder / ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(
+            f"{folder}: another release is being written (lock {folder / '.lock'})"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def make_release(
+    layout: Layout, version: str, *, corpus: str = "latest", gold: str = "latest"
+) -> Path:
+    """Check the pinned versions and write ``dist/warta-<version>/``; returns its path."""
+    from warta.annotations.gold import gold_store
+    from warta.corpus.pipeline import corpus_store
+    from warta.dataset.integrity import corpus_problems, gold_problems
+    from warta.schema.annotation import load_schema
+
+    if not SEMVER.match(version):
+        raise WartaError(f"release version {version!r} is not X.Y.Z")
+    corpus_version = corpus_store(layout.corpus_versions).get(corpus)
+    snapshot = gold_store(layout.annotations_dir).get(gold)
+    schema = load_schema(layout.annotations_dir / "schema.yaml")
+    problems = (
+        corpus_store(layout.corpus_versions).verify(corpus_version.name)
+        + gold_store(layout.annotations_dir).verify(snapshot.name)
+        + corpus_problems(corpus_version)
+        + gold_problems(layout, snapshot, corpus_version, schema)
+    )
+    if problems:
+        raise WartaError(
+            f"release {version} refused: {len(problems)} problem(s); first: {problems[0]}"
+        )
+    with _release_lock(layout):
+        target = release_dir(layout, version)
+        if target.exists():
+            raise WartaError(f"{target}: release {version} exists; releases are immutable")
+        for leftover in (layout.root / "dist").glob(".staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = layout.root / "dist" / f".staging-{version}-{uuid.uuid4().hex[:8]}"
+        try:
+            _write_release(layout, staging, version, corpus_version, snapshot, schema)
+            _fsync_dir(staging)
+            staging.rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _write_release(layout, folder: Path, version: str, corpus, snapshot, schema) -> None:
+    from warta.annotations.stats import gold_stats
+    from warta.metrics.registry import METRICS
+
+    data = folder / "data"
+    files = []
+
+    def copy(source: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        files.append(
+            {
+                "path": target.relative_to(folder).as_posix(),
+                "sha256": sha256_file(target),
+                "bytes": target.stat().st_size,
+            }
+        )
+
+    for index, source in enumerate(corpus.files("articles")):
+        copy(source, data / "articles" / f"corpus-{index:05d}.parquet")
+    for layer in LAYERS:
+        for source in snapshot.files(layer):
+            copy(source, data / layer / source.name)
+    configs = release_configs(folder)
+    manifest = {
+        "release": version,
+        "date": datetime.now(UTC).date().isoformat(),
+        "warta_version": __version__,
+        "corpus": {"version": corpus.name, "content_sha256": corpus.content_sha256, "rows": corpus.rows("articles"),
+                   "pipeline_version": corpus.manifest.get("pipeline_version")},
+        "gold": {"version": snapshot.name, "content_sha256": snapshot.content_sha256,
+                 "schema_sha256": snapshot.manifest["schema_sha256"], "schema_version": schema.version,
+                 "export_sha256": snapshot.manifest["export"]["sha256"]},
+        "metric_versions": sorted(METRICS),
+        "counts": gold_stats(snapshot).get("all", {}),
+        "files": files,
+    }  # fmt: skip
+    write_atomic(
+        folder / "release.json", json.dumps(manifest, indent=1, ensure_ascii=False).encode() + b"\n"
+    )
+    for name in ("DATASHEET.md", "CITATION.cff", "CHANGELOG.md"):
+        if (layout.root / name).exists():
+            shutil.copy2(layout.root / name, folder / name)
+    card = card_metadata(corpus.rows("articles"), configs)
+    body = release_card_body(version, manifest)
+    write_atomic(
+        folder / "README.md",
+        (
+            "---\n" + yaml.safe_dump(card, sort_keys=False, allow_unicode=True) + "---\n" + body
+        ).encode(),
+    )
+
+
+def release_configs(folder: Path, prefix: str = "") -> list[dict]:
+    """Configs of a release folder (paths relative to ``folder``, or under ``prefix``)."""
+    configs = [
+        {
+            "config_name": "articles",
+            "data_files": [{"split": "corpus", "path": f"{prefix}data/articles/*.parquet"}],
+        }
+    ]
+    for layer in LAYERS:
+        splits = sorted(
+            {p.name.rsplit("-", 1)[0] for p in (folder / "data" / layer).glob("*.parquet")}
+        )
+        configs.append(
+            {
+                "config_name": layer,
+                "data_files": [
+                    {"split": s, "path": f"{prefix}data/{layer}/{s}-*.parquet"} for s in splits
+                ],
+            }
+        )
+    configs[1]["default"] = True
+    return configs
+
+
+def card_metadata(rows: int, configs: list[dict]) -> dict:
+    return {**CARD_METADATA, "size_categories": [size_category(rows)], "configs": configs}
+
+
+def release_card_body(version: str, manifest: dict) -> str:
+    counts = manifest["counts"]
+    return f"""# Warta {version}
+
+Gold entity and event annotations of Indonesian news (corpus {manifest["corpus"]["version"]},
+gold {manifest["gold"]["version"]}, schema_version {manifest["gold"]["schema_version"]}):
+{counts.get("documents", 0)} document(s), {counts.get("tokens", 0)} tokens,
+{counts.get("entity mentions", 0)} entity mentions, {counts.get("event mentions", 0)} event mentions.
+
+```python
+from datasets import load_dataset
+
+load_dataset("path/to/warta-{version}", "entities")   # or "documents", "events", "articles"
+```
+
+`release.json` lists every file with its checksum, the corpus and gold versions with their content
+hashes, and the metric versions the leaderboard used. See DATASHEET.md for how the data was made,
+its limits and the takedown process, and CITATION.cff to cite it.
+"""
+
+
+def release_checksum_problems(folder: Path) -> list[str]:
+    """Files of a release that are missing or changed since it was written."""
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    problems = []
+    for entry in manifest["files"]:
+        path = folder / entry["path"]
+        if not path.exists():
+            problems.append(f"{path}: missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            problems.append(f"{path}: checksum mismatch")
+    return problems
