@@ -65,3 +65,33 @@ def test_raw_sources_are_kept_byte_for_byte():
     for name, entry in provenance["files"].items():
         data = (REPO / "corpus" / "raw" / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+
+
+def test_shipped_releases_are_intact_and_pin_shipped_versions():
+    import json
+
+    from warta.dataset.release import release_checksum_problems, releases
+
+    shipped = releases(Layout(REPO))
+    assert [p.name for p in shipped][:1] == ["warta-0.1.0"]
+    for folder in shipped:
+        assert release_checksum_problems(folder) == []
+        manifest = json.loads((folder / "release.json").read_text())
+        assert (
+            STORE.get(manifest["corpus"]["version"]).content_sha256
+            == manifest["corpus"]["content_sha256"]
+        )
+        assert (
+            GOLD.get(manifest["gold"]["version"]).content_sha256
+            == manifest["gold"]["content_sha256"]
+        )
+
+
+def test_release_0_1_0_loads_like_the_gold_it_pins(hf_cache):
+    from datasets import load_dataset
+
+    release = load_dataset(str(REPO / "dist" / "warta-0.1.0"), "entities", cache_dir=str(hf_cache))[
+        "test"
+    ]
+    pinned = load_dataset(str(REPO), "entities-gold-v0001", cache_dir=str(hf_cache))["test"]
+    assert release.to_list() == pinned.to_list()
