@@ -57,3 +57,45 @@ def test_unknown_version_is_one_line(scratch_repo):
     warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
     done = warta(scratch_repo, "corpus", "diff", "v0001", "v0009")
     assert done.returncode == 1 and "no corpus version 'v0009'" in done.stderr
+
+
+def test_import_conll_converts_with_a_label_map_and_keeps_text_out_of_the_repo(
+    scratch_repo, tmp_path
+):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from tests.conftest import IDNER, REPO
+
+    shutil.copy(REPO / "annotations" / "schema.yaml", scratch_repo / "annotations" / "schema.yaml")
+    out = tmp_path / "idner-dev.parquet"
+    done = warta(scratch_repo, "corpus", "import-conll", str(IDNER / "dev.txt"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    table = pq.read_table(out).to_pylist()
+    assert len(table) == 367 and {m["type"] for r in table for m in r["entities"]} == {
+        "PER",
+        "ORG",
+        "GPE",
+    }
+    assert all(r["text"][m["start"] : m["end"]] == m["text"] for r in table for m in r["entities"])
+    refused = warta(
+        scratch_repo,
+        "corpus",
+        "import-conll",
+        str(IDNER / "dev.txt"),
+        "--out",
+        str(out),
+        "--label",
+        "PER=PER",
+    )
+    assert refused.returncode == 1 and "label 'ORG' has no entry in the label map" in refused.stderr
+    inside = warta(
+        scratch_repo,
+        "corpus",
+        "import-conll",
+        str(IDNER / "dev.txt"),
+        "--out",
+        str(scratch_repo / "x.parquet"),
+    )
+    assert inside.returncode == 1 and "never copied into the repository" in inside.stderr

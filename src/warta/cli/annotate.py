@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -71,13 +72,20 @@ def push(
     ] = None,
 ) -> None:
     """Create/update the project from the schema and import documents it does not have yet."""
+    from tqdm import tqdm
+
     from warta.annotations.bridge import Connection
     from warta.annotations.roundtrip import push as run_push
     from warta.models import get_model
 
-    report = run_push(
-        layout(), Connection.from_env(), title=project, model=get_model(model) if model else None
-    )
+    with tqdm(desc="push", unit=" tasks", disable=not sys.stderr.isatty()) as bar:
+        report = run_push(
+            layout(),
+            Connection.from_env(),
+            title=project,
+            model=get_model(model) if model else None,
+            progress=bar.update,
+        )
     predicted = f" with predictions of {report.model_version}" if report.model_version else ""
     console.print(
         f"project {report.project!r} (id {report.project_id}): imported {report.pushed} document(s) "

@@ -179,3 +179,60 @@ def release(
     folder = make_release(layout(), version, corpus=corpus, gold=gold)
     refresh_card()
     console.print(f"wrote release {version} to {folder}")
+
+
+@app.command("import-conll")
+def import_conll(
+    path: Annotated[Path, typer.Argument(help="A CoNLL/BIO file (token first, tag last).")],
+    out: Annotated[
+        Path,
+        typer.Option(help="Parquet file to write (keep external text outside the repository)."),
+    ],
+    label: Annotated[
+        list[str],
+        typer.Option("--label", help="Label map entry SOURCE=WARTA or SOURCE= (drop); repeatable."),
+    ] = ["PER=PER", "ORG=ORG", "LOC=GPE"],  # noqa: B006 (typer reads the default)
+) -> None:
+    """Check a CoNLL training corpus and convert it to Parquet in the `entities` layout."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from warta.annotations.roundtrip import schema_of
+    from warta.corpus.conll import bio_from_spans, read_conll
+
+    label_map = {}
+    for entry in label:
+        source, sep, target = entry.partition("=")
+        if not sep:
+            raise WartaError(
+                f"--label {entry!r}: expected SOURCE=WARTA_TYPE (or SOURCE= to drop it)"
+            )
+        label_map[source] = target or None
+    schema = schema_of(layout())
+    unknown = {t for t in label_map.values() if t and t not in schema.entity_types}
+    if unknown:
+        raise WartaError(f"--label maps onto {sorted(unknown)}, not entity types of the schema")
+    if out.resolve().is_relative_to(layout().root):
+        raise WartaError(
+            f"{out}: external text is never copied into the repository; write it elsewhere"
+        )
+    labels = schema.bio_labels
+    rows = []
+    for sentence in read_conll(path, label_map):
+        tags = bio_from_spans(sentence.starts, sentence.ends, sentence.spans)
+        rows.append({
+            "id": sentence.sentence_id, "text": sentence.text, "tokens": sentence.tokens,
+            "token_starts": sentence.starts, "token_ends": sentence.ends,
+            "ner_tags": [labels.index(t) for t in tags],
+            "entities": [{"type": k, "start": s, "end": e, "text": sentence.text[s:e]} for s, e, k in sentence.spans],
+        })  # fmt: skip
+    table = pa.Table.from_pylist(rows)
+    pq.write_table(table, out, compression="zstd")
+    counts = {
+        k: sum(1 for r in rows for m in r["entities"] if m["type"] == k)
+        for k in schema.entity_types
+    }
+    console.print(
+        f"wrote {len(rows)} sentences to {out}; mentions: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    )
