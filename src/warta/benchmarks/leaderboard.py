@@ -106,6 +106,8 @@ def _paired_tests(board: Board) -> None:
     statistic = scheme_f1 if board.task == "ner" else f1_from_counts
     counts_leader = np.asarray(leader.unit_counts[board.primary])
     for entry in board.entries[1:]:
+        if len(counts_leader) < 2:
+            continue  # one unit: every resample is the same, so a p-value would mean nothing
         test = paired_bootstrap(
             counts_leader,
             np.asarray(entry.result.unit_counts[board.primary]),
