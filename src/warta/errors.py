@@ -21,3 +21,13 @@ class InputError(WartaError):
 
 class StoreError(WartaError):
     """A versioned store that is locked, damaged or asked for a version it does not have."""
+
+
+MAX_LISTED_PROBLEMS = 20
+
+
+def listed_problems(problems: list, limit: int = MAX_LISTED_PROBLEMS) -> str:
+    """Problems one per indented line, the first ``limit`` of them, then how many more."""
+    lines = "\n".join(f"  {p}" for p in problems[:limit])
+    more = len(problems) - limit
+    return lines + (f"\n  ... and {more} more" if more > 0 else "")

@@ -30,7 +30,7 @@ from warta.annotations.convert import Problem
 from warta.annotations.gold import DEFAULT_SPLIT, SPLITS, GoldInput, gold_store, write_gold_snapshot
 from warta.annotations.labelconfig import label_config
 from warta.corpus.pipeline import corpus_store
-from warta.errors import WartaError
+from warta.errors import WartaError, listed_problems
 from warta.layout import Layout
 from warta.schema.annotation import AnnotationSchema, load_schema
 from warta.schema.mentions import (
@@ -41,8 +41,6 @@ from warta.schema.mentions import (
     Provenance,
 )
 from warta.store import Version, VersionDiff, write_atomic
-
-MAX_LISTED_PROBLEMS = 20
 
 
 def schema_of(layout: Layout) -> AnnotationSchema:
@@ -106,12 +104,9 @@ class ExportInvalid(WartaError):
     def __init__(self, path: Path, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
-        listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
-        more = len(problems) - MAX_LISTED_PROBLEMS
-        tail = f"\n  ... and {more} more" if more > 0 else ""
         super().__init__(
             f"{path}: {len(problems)} problem(s) in the export; it is kept, no gold snapshot "
-            f"was written:\n{listed}{tail}"
+            f"was written:\n{listed_problems(problems)}"
         )
 
 

@@ -66,9 +66,8 @@ def _sentence(sentence_id, tokens, tags, label_map, path, line) -> TaggedSentenc
         starts.append(offset)
         ends.append(offset + len(token))
         offset += len(token) + 1
-    spans = []
-    current: list | None = None
-    for index, tag in enumerate(tags):
+    mapped = []
+    for tag in tags:
         kind = tag[2:] if tag != "O" else None
         if kind is not None and kind not in label_map:
             raise InputError(
@@ -77,16 +76,8 @@ def _sentence(sentence_id, tokens, tags, label_map, path, line) -> TaggedSentenc
                 line,
             )
         target = label_map.get(kind) if kind else None
-        continues = tag.startswith("I-") and current is not None and current[2] == target
-        if current is not None and not continues:
-            spans.append(tuple(current))
-            current = None
-        if target is not None and current is None:
-            current = [starts[index], ends[index], target]
-        elif current is not None:
-            current[1] = ends[index]
-    if current is not None:
-        spans.append(tuple(current))
+        mapped.append(f"{tag[:2]}{target}" if target else "O")
+    spans = spans_from_bio(starts, ends, mapped)
     return TaggedSentence(sentence_id, " ".join(tokens), list(tokens), starts, ends, spans)
 
 

@@ -35,7 +35,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from warta.errors import InputError
+from warta.errors import InputError, listed_problems
 from warta.layout import Layout
 from warta.models import register_model
 from warta.models.base import ExtractionModel
@@ -48,7 +48,6 @@ from warta.schema.mentions import (
     Provenance,
 )
 
-MAX_LISTED_PROBLEMS = 20
 LINE_KEYS = {"doc_id", "entities", "events", "model_version"}
 ENTITY_KEYS = {"type", "start", "end", "text"}
 EVENT_KEYS = {
@@ -69,11 +68,9 @@ class PredictionsInvalid(InputError):
     def __init__(self, path: Path, problems: list[InputError]) -> None:
         self.path = path
         self.problems = problems
-        listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
-        more = len(problems) - MAX_LISTED_PROBLEMS
-        tail = f"\n  ... and {more} more" if more > 0 else ""
         super().__init__(
-            str(path), f"{len(problems)} problem(s) in the predictions file:\n{listed}{tail}"
+            str(path),
+            f"{len(problems)} problem(s) in the predictions file:\n{listed_problems(problems)}",
         )
 
     def __reduce__(self):
