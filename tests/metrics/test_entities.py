@@ -171,6 +171,16 @@ span = st.builds(
 docs = st.lists(st.lists(span, max_size=6), min_size=1, max_size=4)
 
 
+@settings(max_examples=100, deadline=None)
+@given(gold=docs)
+def test_identical_input_scores_one_on_any_input(gold):
+    scores = score_entities(gold, gold, TYPES)
+    for scheme in SCHEMES:
+        total = scores.total(scheme)
+        assert total.f1 == (1.0 if total.possible else 0.0)
+        assert total.precision == total.recall == total.f1
+
+
 @settings(max_examples=150, deadline=None)
 @given(gold=docs, data=st.data())
 def test_order_of_predictions_and_gold_does_not_matter(gold, data):
