@@ -195,7 +195,9 @@ def plot(boards: list[Board], path: Path) -> None:
         ax.set_xlabel(f"{board.primary} (95% CI)")
         ax.set_title(f"{board.task} / {board.protocol} - gold {board.gold}")
         for y, v in enumerate(values):
-            ax.text(0.01, y, f"{v:.3f}", va="center", color="white", fontweight="bold")
+            inside = v >= 0.1  # a short bar has no room for its label: write it after the bar
+            ax.text(0.01 if inside else v + 0.01, y, f"{v:.3f}", va="center",
+                    color="white" if inside else "black", fontweight="bold")  # fmt: skip
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
