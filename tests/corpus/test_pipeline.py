@@ -181,3 +181,22 @@ def test_input_errors_survive_the_process_pool():
     import pickle
 
     assert str(pickle.loads(pickle.dumps(error))) == "a.jsonl:3: no 'text' field"
+
+
+def test_takedown_removes_a_document_in_a_new_version(scratch_repo, store, tmp_path):
+    from warta.corpus.pipeline import remove_documents
+
+    ingest([scratch_repo / "corpus" / "raw"], store)
+    extra = tmp_path / "b.txt"
+    extra.write_text(
+        "Banjir melanda Jakarta pada hari Senin, kata Badan Nasional Penanggulangan Bencana."
+    )
+    v2 = ingest([extra], store).version
+    (gone,) = v2.diff.added
+    v3 = remove_documents(store, [gone], "takedown request #1")
+    assert v3.diff.removed == [gone] and v3.rows("articles") == 1
+    assert v3.manifest["removal_reason"] == "takedown request #1"
+    assert store.diff("v0002", "v0003").removed == [gone] and v2.rows("articles") == 2
+    assert store.verify() == []
+    with pytest.raises(Exception, match="has no document wrt-0000"):
+        remove_documents(store, ["wrt-0000"], "typo")

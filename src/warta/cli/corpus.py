@@ -236,3 +236,18 @@ def import_conll(
         f"wrote {len(rows)} sentences to {out}; mentions: "
         + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
     )
+
+
+@app.command("remove")
+def remove(
+    doc_ids: Annotated[list[str], typer.Argument(help="Document ids to take down.")],
+    reason: Annotated[
+        str, typer.Option(help="Why (recorded in the manifest), e.g. a takedown request.")
+    ],
+) -> None:
+    """Write a new corpus version without these documents (older versions are not changed)."""
+    from warta.corpus.pipeline import remove_documents
+
+    version = remove_documents(_store(), doc_ids, reason)
+    refresh_card()
+    console.print(f"wrote corpus {version.name}: removed {', '.join(version.diff.removed)}")

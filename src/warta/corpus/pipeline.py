@@ -317,3 +317,25 @@ def _carry_over(parent: Version, writer, replaced: set[str]) -> None:
     for batch in parent.iter_batches("articles"):
         keep = pc.invert(pc.is_in(batch.column("doc_id"), value_set=drop))
         writer.write_batch(batch.filter(keep))
+
+
+def remove_documents(store: VersionedStore, doc_ids: list[str], reason: str) -> Version:
+    """A new version without the given documents (a takedown); earlier versions stay as they were."""
+    with store.stage() as staging:
+        parent = store.get("latest")
+        hashes = parent.key_hashes("articles", store.key, store.row_hash)
+        unknown = sorted(set(doc_ids) - hashes.keys())
+        if unknown:
+            raise WartaError(f"corpus {parent.name} has no document {', '.join(unknown)}")
+        writer = staging.writer("articles", ARTICLE_SCHEMA)
+        _carry_over(parent, writer, replaced=set(doc_ids))
+        kept = {k: v for k, v in hashes.items() if k not in doc_ids}
+        return staging.commit(
+            parent=parent,
+            key_hashes=kept,
+            diff=VersionDiff(removed=sorted(set(doc_ids))),
+            extra={
+                "pipeline_version": parent.manifest.get("pipeline_version"),
+                "removal_reason": reason,
+            },
+        )
