@@ -27,23 +27,12 @@ from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
+from synthetic import MONTHS, NAME, NUMBER, SEED, SUBSTITUTED, WEEKDAYS
+
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "corpus" / "raw" / "000_bb4a5094ef9681cd.txt"
 RESULTS = Path(__file__).resolve().parent / "results"
 FILES = 10
 AIMS = {"ingest_vs_bare": 0.30, "two_vs_one_worker": 1.6, "peak_growth": 1.25}
-SURNAMES = ["Widodo", "Subianto", "Hartono", "Santoso", "Wibowo", "Kusuma", "Siregar", "Nasution",
-            "Harahap", "Simanjuntak", "Saragih", "Wijaya", "Gunawan", "Setiawan", "Pratama",
-            "Hidayat", "Rahman", "Hakim", "Syahputra", "Lubis", "Tanjung", "Sembiring"]  # fmt: skip
-FIRST_NAMES = ["Budi", "Agus", "Dewi", "Sri", "Rudi", "Joko", "Siti", "Andi", "Rina", "Hendra",
-               "Yusuf", "Ahmad", "Wahyu", "Indah"]  # fmt: skip
-SUBSTITUTED = {"Putin": SURNAMES, "Rahmon": SURNAMES, "Rakhmon": SURNAMES, "Zas": SURNAMES,
-               "Ghani": SURNAMES, "Mohib": SURNAMES, "Atiq": SURNAMES, "Vladimir": FIRST_NAMES,
-               "Emomali": FIRST_NAMES, "Stanislav": FIRST_NAMES, "Ashraf": FIRST_NAMES}  # fmt: skip
-NAME = re.compile(r"\b(" + "|".join(SUBSTITUTED) + r")\b")
-NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+")
-MONTHS_ID = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-WEEKDAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 
 def _number(match: re.Match[str], rng: random.Random) -> str:
@@ -62,8 +51,8 @@ def _dateline(rng: random.Random) -> str:
     day = date(2015, 1, 1) + timedelta(days=rng.randrange(4000))
     if rng.random() < 0.5:
         return day.strftime("%A, %-d %B %Y")
-    month = MONTHS_ID.split()[day.month - 1]
-    return f"{WEEKDAYS_ID[day.weekday()]}, {day.day} {month} {day.year}"
+    month = MONTHS.split()[day.month - 1]
+    return f"{WEEKDAYS[day.weekday()]}, {day.day} {month} {day.year}"
 
 
 def vary(lines: list[str], rng: random.Random) -> str:

@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import sys
 import tempfile
@@ -40,25 +39,14 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from synthetic import MONTHS, NAME, NUMBER, SEED, SUBSTITUTED, WEEKDAYS
+
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "corpus" / "raw" / "000_bb4a5094ef9681cd.txt"
 SCHEMA = ROOT / "annotations" / "schema.yaml"
 RESULTS = Path(__file__).resolve().parent / "results"
 AIM = 1.5  # warta seconds / bare seconds
 BATCH = 1000  # bridge.IMPORT_BATCH, repeated so the bare side is visibly the same
 PROJECT_WARTA, PROJECT_BARE, PROJECT_ANNOTATED = "bench A warta push", "bench B bare", "bench C"
-SURNAMES = ["Widodo", "Subianto", "Hartono", "Santoso", "Wibowo", "Kusuma", "Siregar", "Nasution",
-            "Harahap", "Simanjuntak", "Saragih", "Wijaya", "Gunawan", "Setiawan", "Pratama",
-            "Hidayat", "Rahman", "Hakim", "Syahputra", "Lubis", "Tanjung", "Sembiring"]  # fmt: skip
-FIRST_NAMES = ["Budi", "Agus", "Dewi", "Sri", "Rudi", "Joko", "Siti", "Andi", "Rina", "Hendra",
-               "Yusuf", "Ahmad", "Wahyu", "Indah"]  # fmt: skip
-SUBSTITUTED = {"Putin": SURNAMES, "Rahmon": SURNAMES, "Rakhmon": SURNAMES, "Zas": SURNAMES,
-               "Ghani": SURNAMES, "Mohib": SURNAMES, "Atiq": SURNAMES, "Vladimir": FIRST_NAMES,
-               "Emomali": FIRST_NAMES, "Stanislav": FIRST_NAMES, "Ashraf": FIRST_NAMES}  # fmt: skip
-NAME = re.compile(r"\b(" + "|".join(SUBSTITUTED) + r")\b")
-NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+")
-MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 
 def log(message: str) -> None:
