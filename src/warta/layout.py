@@ -28,6 +28,11 @@ class Layout:
         return self.root / "annotations"
 
     @property
+    def schema_file(self) -> Path:
+        """The annotation schema every label, role and validator comes from."""
+        return self.annotations_dir / "schema.yaml"
+
+    @property
     def readme(self) -> Path:
         return self.root / "README.md"
 

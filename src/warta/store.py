@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -509,8 +509,3 @@ def _verify_file(file: Path, entry: dict, schema: list[dict]) -> list[str]:
     if schema_description(parquet.schema_arrow) != schema:
         problems.append(f"{file}: schema differs from the manifest's")
     return problems
-
-
-def iter_rows(batches: Iterable[pa.RecordBatch]) -> Iterator[dict]:
-    for batch in batches:
-        yield from batch.to_pylist()

@@ -9,7 +9,7 @@ requires the trigger span). F1 is symmetric, so which annotator plays "gold" doe
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 
 from warta.metrics.counts import Counts, set_counts
@@ -29,7 +29,6 @@ class PairAgreement:
     triggers: Counts
     arguments: Counts
     arguments_attached: Counts
-    extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {

@@ -60,18 +60,22 @@ def _api_error(what: str, error: Exception) -> LabelStudioError:
     return LabelStudioError(f"Label Studio refused to {what} ({status}): {detail}")
 
 
+def project_by_title(connection: Connection, title: str):
+    """The Label Studio project with this title, or None."""
+    return next((p for p in connection.client().projects.list() if p.title == title), None)
+
+
 def ensure_project(connection: Connection, title: str, config: str) -> tuple[int, str]:
     """The project's id, created or updated from the schema's config; and what was done."""
     from label_studio_sdk.core.api_error import ApiError
 
     check_connection(connection.url, connection.token)
     client = connection.client()
-    existing = [p for p in client.projects.list() if p.title == title]
+    project = project_by_title(connection, title)
     try:
-        if not existing:
+        if project is None:
             project = client.projects.create(title=title, label_config=config)
             return int(project.id), "created"
-        project = existing[0]
         if (project.label_config or "").strip() != config.strip():
             client.projects.update(id=project.id, label_config=config)
             return int(project.id), "config updated"

@@ -23,6 +23,7 @@ from warta.annotations.bridge import (
     newest_export,
     parse_export,
     prediction,
+    project_by_title,
     project_doc_ids,
     save_export,
 )
@@ -44,7 +45,7 @@ from warta.store import Version, VersionDiff, write_atomic
 
 
 def schema_of(layout: Layout) -> AnnotationSchema:
-    return load_schema(layout.annotations_dir / "schema.yaml")
+    return load_schema(layout.schema_file)
 
 
 def newest_corpus(layout: Layout) -> Version:
@@ -120,10 +121,9 @@ class PullReport:
 
 
 def find_project(connection: Connection, title: str) -> int:
-    client = connection.client()
-    for project in client.projects.list():
-        if project.title == title:
-            return int(project.id)
+    project = project_by_title(connection, title)
+    if project is not None:
+        return int(project.id)
     raise WartaError(
         f"no Label Studio project {title!r} at {connection.url}: run `warta annotate push`"
     )

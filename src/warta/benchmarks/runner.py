@@ -78,17 +78,12 @@ def gold_sentences(
     rows: list[dict], gold: dict[str, DocumentAnnotation], units: list[Unit]
 ) -> list:
     """Warta gold of some units as training sentences (for models that learn entities)."""
-    wanted = {(u.doc_id, u.start, u.end) for u in units}
     sentences = []
     for row in rows:
         doc = gold[row["doc_id"]]
+        held = [(u.start, u.end) for u in units if u.doc_id == row["doc_id"]]
         for s in row["sentences"]:
-            block = row["blocks"][s["block"]]
-            if (
-                units
-                and (row["doc_id"], block["start"], block["end"]) not in wanted
-                and (row["doc_id"], 0, len(row["text"])) not in wanted
-            ):
+            if not any(start <= s["start"] and s["end"] <= end for start, end in held):
                 continue
             lo, hi = s["token_start"], s["token_end"]
             spans = [
@@ -200,7 +195,7 @@ def run(cfg) -> BenchmarkResult:
     from omegaconf import OmegaConf
 
     layout = Layout(Path(cfg.root).resolve()) if cfg.get("root") else Layout.find()
-    schema = load_schema(layout.annotations_dir / "schema.yaml")
+    schema = load_schema(layout.schema_file)
     snapshot = gold_store(layout.annotations_dir).get(str(cfg.data.gold_version))
     split = cfg.data.split if cfg.data.protocol == "test" else "all"
     rows = gold_documents(snapshot, split)

@@ -99,7 +99,7 @@ def make_release(
         raise WartaError(f"release version {version!r} is not X.Y.Z")
     corpus_version = corpus_store(layout.corpus_versions).get(corpus)
     snapshot = gold_store(layout.annotations_dir).get(gold)
-    schema = load_schema(layout.annotations_dir / "schema.yaml")
+    schema = load_schema(layout.schema_file)
     problems = (
         corpus_store(layout.corpus_versions).verify(corpus_version.name)
         + gold_store(layout.annotations_dir).verify(snapshot.name)

@@ -88,9 +88,7 @@ class PredictionsFile(ExtractionModel):
             self.data = self.path.read_bytes()
         except OSError as err:
             raise InputError(str(self.path), f"cannot read file ({err.strerror})") from None
-        schema_file = (
-            Path(schema_path) if schema_path else Layout.find().annotations_dir / "schema.yaml"
-        )
+        schema_file = Path(schema_path) if schema_path else Layout.find().schema_file
         self.schema = load_schema(schema_file)
         self._version = self._file_version()
 

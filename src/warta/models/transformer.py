@@ -124,9 +124,7 @@ class TransformersModel(ExtractionModel):
             )
         self.batch_size, self.max_length, self.device = int(batch_size), int(max_length), device
         self.label_map = dict(label_map) if label_map is not None else None
-        schema_file = (
-            Path(schema_path) if schema_path else Layout.find().annotations_dir / "schema.yaml"
-        )
+        schema_file = Path(schema_path) if schema_path else Layout.find().schema_file
         self.entity_types = set(load_schema(schema_file).entity_types)
         self._version = (
             f"transformers-{self.checkpoint.resolve().name}-"

@@ -58,6 +58,19 @@ def event_mention_feature() -> dict:
     }
 
 
+def _sentence_row() -> dict:
+    """The fields that open every per-sentence row (``entities`` and ``events``)."""
+    from datasets import List
+
+    return {
+        "id": _v("string"),
+        "doc_id": _v("string"),
+        "sentence": _v("int32"),
+        "text": _v("string"),
+        "tokens": List(_v("string")),
+    }
+
+
 def documents_features():
     from datasets import Features, List
 
@@ -89,11 +102,7 @@ def entities_features(schema: AnnotationSchema):
 
     return Features(
         {
-            "id": _v("string"),
-            "doc_id": _v("string"),
-            "sentence": _v("int32"),
-            "text": _v("string"),
-            "tokens": List(_v("string")),
+            **_sentence_row(),
             "token_starts": List(_v("int32")),
             "token_ends": List(_v("int32")),
             "ner_tags": List(ClassLabel(names=schema.bio_labels)),
@@ -123,11 +132,7 @@ def events_features():
     }
     return Features(
         {
-            "id": _v("string"),
-            "doc_id": _v("string"),
-            "sentence": _v("int32"),
-            "text": _v("string"),
-            "tokens": List(_v("string")),
+            **_sentence_row(),
             "entity_mentions": List({"id": _v("string"), "entity_type": _v("string"), **located}),
             "event_mentions": List(
                 {
