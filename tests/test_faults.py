@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from warta.annotations.gold import gold_store
-from warta.corpus.pipeline import corpus_store, ingest
+from warta.corpus.pipeline import ingest
 from warta.errors import StoreError
+from warta.repository import Repository
+from warta.store import VersionedStore
 
 # Each point kills the writing process (os._exit: no cleanup, like SIGKILL) at one moment.
 KILL_POINTS = {
@@ -29,6 +30,7 @@ DRIVER = """
 import os, sys, json
 from pathlib import Path
 import warta.store, warta.corpus.pipeline as pipeline
+from warta.store import VersionedStore
 
 target, job = sys.argv[1], json.loads(sys.argv[2])
 import importlib
@@ -58,11 +60,11 @@ def dying(*args, **kwargs):
 
 setattr(module, attr, dying)
 if job["kind"] == "ingest":
-    pipeline.ingest([Path(p) for p in job["paths"]], pipeline.corpus_store(Path(job["store"])))
+    pipeline.ingest([Path(p) for p in job["paths"]], VersionedStore.for_corpus(Path(job["store"])))
 else:
     from warta.annotations.roundtrip import gold_from_export
-    from warta.layout import Layout
-    gold_from_export(Layout(Path(job["root"])), Path(job["export"]))
+    from warta.repository import Repository
+    gold_from_export(Repository(Path(job["root"])), Path(job["export"]))
 """
 
 
@@ -82,7 +84,7 @@ def snapshot_files(folder: Path) -> dict[Path, bytes]:
 
 @pytest.fixture
 def store_with_v1(scratch_repo):
-    store = corpus_store(scratch_repo / "corpus" / "versions")
+    store = VersionedStore.for_corpus(scratch_repo / "corpus" / "versions")
     ingest([scratch_repo / "corpus" / "raw"], store)
     return store
 
@@ -126,12 +128,11 @@ def test_gold_snapshot_killed_before_the_rename_loses_nothing(scratch_repo):
     (export,) = [p for p in (root / "annotations" / "exports").glob("*.json") if "213011" in p.name]
     code = run_dying("os.rename", {"kind": "gold", "root": str(root), "export": str(export)})
     assert code == 9
-    store = gold_store(root / "annotations")
+    store = Repository(root).gold_store()
     assert store.versions() == [] and all("leftover staging" in p for p in store.verify())
     from warta.annotations.roundtrip import gold_from_export
-    from warta.layout import Layout
 
-    assert gold_from_export(Layout(root), export).snapshot.name == "v0001"
+    assert gold_from_export(Repository(root), export).snapshot.name == "v0001"
     assert store.verify() == []
 
 
@@ -140,8 +141,8 @@ def test_a_second_ingest_in_another_process_is_refused(store_with_v1, scratch_re
         [sys.executable, "-c", textwrap.dedent(f"""
             import time
             from pathlib import Path
-            from warta.corpus.pipeline import corpus_store
-            with corpus_store(Path({str(store_with_v1.root)!r})).lock():
+            from warta.store import VersionedStore
+            with VersionedStore.for_corpus(Path({str(store_with_v1.root)!r})).lock():
                 print("locked", flush=True)
                 time.sleep(60)
         """)],

@@ -8,15 +8,14 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from warta.annotations.gold import gold_store
-from warta.corpus.pipeline import corpus_store
 from warta.dataset.integrity import corpus_problems, gold_problems
-from warta.layout import Layout
+from warta.repository import Repository
 from warta.schema.annotation import load_schema
+from warta.store import VersionedStore
 
-STORE = corpus_store(REPO / "corpus" / "versions")
+STORE = VersionedStore.for_corpus(REPO / "corpus" / "versions")
 VERSIONS = STORE.versions()
-GOLD = gold_store(REPO / "annotations")
+GOLD = Repository(REPO).gold_store()
 SNAPSHOTS = GOLD.versions()
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 
@@ -34,7 +33,7 @@ def test_every_corpus_record_is_consistent(version):
 @pytest.mark.parametrize("snapshot", SNAPSHOTS, ids=lambda v: v.name)
 def test_gold_is_consistent_with_its_corpus_schema_and_export(snapshot):
     corpus = STORE.get(snapshot.manifest["corpus_version"])
-    assert gold_problems(Layout(REPO), snapshot, corpus, SCHEMA) == []
+    assert gold_problems(Repository(REPO), snapshot, corpus, SCHEMA) == []
     assert snapshot.rows("documents") > 0
 
 
@@ -47,7 +46,7 @@ def test_the_checks_can_fail(tmp_path):
     event = next(e for e in doc["events"] if e["arguments"])
     event["arguments"][0]["role"] = "territory" if event["type"] == "CONSULT" else "time"
     problems = _document_problems("gold", doc, SCHEMA)
-    assert any("does not reproduce 'not the text'" in p for p in problems)
+    assert any("text 'not the text' does not match the document" in p for p in problems)
     assert any("role" in p for p in problems)
 
 
@@ -72,7 +71,7 @@ def test_shipped_releases_are_intact_and_pin_shipped_versions():
 
     from warta.dataset.release import release_checksum_problems, releases
 
-    shipped = releases(Layout(REPO))
+    shipped = releases(Repository(REPO))
     assert [p.name for p in shipped][:1] == ["warta-0.1.0"]
     for folder in shipped:
         assert release_checksum_problems(folder) == []

@@ -110,10 +110,13 @@ def bare_run(files: list[Path], scratch: Path, num_proc: int) -> dict:
 
 def ingest_run(files: list[Path], scratch: Path, workers: int) -> dict:
     """Ingest end to end: read, clean, tokenize, write shards and commit a version (all timed)."""
-    from warta.corpus.pipeline import corpus_store, ingest
+    from warta.corpus.pipeline import ingest
+    from warta.store import VersionedStore
 
     start = time.perf_counter()
-    report = ingest(files, corpus_store(scratch / "versions"), workers=workers, progress=True)
+    report = ingest(
+        files, VersionedStore.for_corpus(scratch / "versions"), workers=workers, progress=True
+    )
     seconds = time.perf_counter() - start
     rows = report.version.rows("articles")
     return {"seconds": seconds, "rows": rows, "duplicates": len(report.duplicates)}
@@ -246,11 +249,12 @@ def profile(scratch: Path, articles: int = 2000) -> None:
     import cProfile
     import pstats
 
-    from warta.corpus.pipeline import corpus_store, ingest
+    from warta.corpus.pipeline import ingest
+    from warta.store import VersionedStore
 
     files, _ = write_corpus(scratch, articles)
     profiler = cProfile.Profile()
-    profiler.runcall(ingest, files, corpus_store(scratch / "versions"))
+    profiler.runcall(ingest, files, VersionedStore.for_corpus(scratch / "versions"))
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(20)
     stats.sort_stats("cumulative").print_stats(25)

@@ -95,10 +95,10 @@ def write_corpus(path: Path, count: int, seed: int = 2024) -> int:
 
 def make_repo(root: Path, count: int):
     """A Warta repository with the project's schema and one corpus version of `count` articles."""
-    from warta.corpus.pipeline import corpus_store, ingest
-    from warta.layout import Layout
+    from warta.corpus.pipeline import ingest
+    from warta.repository import Repository
 
-    layout = Layout(root)
+    layout = Repository(root)
     layout.raw_dir.mkdir(parents=True)
     layout.annotations_dir.mkdir()
     (root / "pyproject.toml").write_text("[project]\nname = 'warta-bench'\n")
@@ -106,7 +106,7 @@ def make_repo(root: Path, count: int):
     shutil.copy(SCHEMA, layout.annotations_dir / "schema.yaml")
     jsonl = root / "synthetic.jsonl"
     text_bytes = write_corpus(jsonl, count)
-    report = ingest([jsonl], corpus_store(layout.corpus_versions), progress=True)
+    report = ingest([jsonl], layout.corpus_store(), progress=True)
     if report.version is None or report.version.rows("articles") != count:
         raise RuntimeError(f"ingest kept {report.articles} of {count} articles")
     return layout, text_bytes
@@ -127,12 +127,11 @@ def precompute(layout) -> tuple[ReplayModel, list[dict]]:
     from tqdm import tqdm
 
     from warta.annotations.bridge import build_task, prediction
-    from warta.annotations.roundtrip import corpus_articles, newest_corpus, schema_of
     from warta.models import get_model
 
-    schema, corpus, model = schema_of(layout), newest_corpus(layout), get_model("rules")
+    schema, corpus, model = layout.schema(), layout.corpus(), get_model("rules")
     docs, tasks = {}, []
-    for article in tqdm(list(corpus_articles(corpus)), desc="predict"):
+    for article in tqdm(list(corpus.iter_rows("articles")), desc="predict"):
         (doc,) = model.predict([article])
         docs[article["doc_id"]] = doc
         predicted = prediction(doc, model.model_version, schema, article["text"])
@@ -208,11 +207,13 @@ def push_warta(layout, connection, model: ReplayModel, count: int) -> dict:
     from tqdm import tqdm
 
     from warta.annotations import roundtrip
+    from warta.store import Version
 
     clock = StepClock()
-    names = ["ensure_project", "project_doc_ids", "corpus_articles", "prediction", "build_task"]
+    names = ["ensure_project", "project_doc_ids", "prediction", "build_task"]
     with (
         clock.wrapping(roundtrip, names),
+        clock.wrapping(Version, ["iter_rows"]),
         clock.wrapping(ProjectsClient, ["import_tasks"]),
         tqdm(total=count, desc="push warta") as bar,
     ):
@@ -267,20 +268,24 @@ def pull_bare(client, project_id: int, count: int) -> dict:
 
 def pull_warta(layout, connection, count: int) -> dict:
     from warta.annotations import roundtrip
+    from warta.repository import Repository
+    from warta.store import Version
 
     clock = StepClock()
-    names = ["find_project", "download_export", "save_export", "newest_corpus", "corpus_articles",
-             "parse_export", "adjudicate", "assign_splits", "write_gold_snapshot"]  # fmt: skip
-    with clock.wrapping(roundtrip, names):
+    names = ["find_project", "download_export", "save_export", "parse_export", "adjudicate",
+             "assign_splits", "write_gold_snapshot"]  # fmt: skip
+    with (
+        clock.wrapping(roundtrip, names),
+        clock.wrapping(Repository, ["corpus"]),
+        clock.wrapping(Version, ["iter_rows"]),
+    ):
         start = time.perf_counter()
         report = roundtrip.pull(layout, connection, title=PROJECT_ANNOTATED)
         seconds = time.perf_counter() - start
     if report.snapshot is None or len(report.adjudication.gold) != count:
         raise RuntimeError(f"warta pull made no gold snapshot of {count} documents")
     steps = dict(clock.seconds)
-    steps["corpus texts (newest_corpus + corpus_articles)"] = steps.pop(
-        "newest_corpus"
-    ) + steps.pop("corpus_articles")
+    steps["corpus texts (corpus + iter_rows)"] = steps.pop("corpus") + steps.pop("iter_rows")
     steps["other (check_connection, sha256, schema)"] = seconds - sum(steps.values())
     export_mb = report.export.stat().st_size / 1e6
     return {"seconds": seconds, "tasks": report.parsed.tasks, "export_mb": export_mb,
@@ -383,13 +388,12 @@ def run(scratch: Path, count: int, want_profile: bool) -> tuple[dict, dict, floa
 
     from warta.annotations.bridge import Connection
     from warta.annotations.labelconfig import label_config
-    from warta.annotations.roundtrip import schema_of
     from warta.annotations.server import AdminCredentials, LabelStudioServer
 
     log(f"synthetic corpus of {count:,} short articles (2-3 paragraphs of the seed each)")
     layout, text_bytes = make_repo(scratch / "repo", count)
     model, tasks = precompute(layout)
-    config = label_config(schema_of(layout))
+    config = label_config(layout.schema())
     data_dir = scratch / "label-studio"
     admin = AdminCredentials.load_or_create(data_dir)
     log("starting Label Studio on an empty data dir (about 25 s of migrations)")

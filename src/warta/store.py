@@ -154,6 +154,11 @@ class Version:
             pq.read_table(f, columns=columns) for f in self.checked_files(table)
         )
 
+    def iter_rows(self, table: str, columns: list[str] | None = None) -> Iterator[dict]:
+        """Rows as plain dicts, one record batch in memory at a time."""
+        for batch in self.iter_batches(table, columns):
+            yield from batch.to_pylist()
+
     def iter_batches(
         self, table: str, columns: list[str] | None = None
     ) -> Iterator[pa.RecordBatch]:
@@ -352,6 +357,16 @@ class VersionedStore:
         self.primary_table = primary_table
         self.key = key
         self.row_hash = row_hash
+
+    @classmethod
+    def for_corpus(cls, root: Path) -> VersionedStore:
+        """The corpus: one ``articles`` table keyed by ``doc_id``."""
+        return cls(root, "corpus", primary_table="articles")
+
+    @classmethod
+    def for_gold(cls, root: Path) -> VersionedStore:
+        """Gold snapshots: ``documents``, ``entities`` and ``events``, keyed by ``doc_id``."""
+        return cls(root, "gold", primary_table="documents")
 
     @property
     def lock_path(self) -> Path:

@@ -11,7 +11,7 @@ from dataclasses import asdict
 import pytest
 
 from tests.annotations.test_roundtrip import annotation_a, annotation_b, repo  # noqa: F401 (fixture)
-from warta.corpus.pipeline import corpus_store
+from warta.store import VersionedStore
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 
@@ -35,7 +35,9 @@ def write_annotation(path, doc) -> None:
 
 def test_push_upload_pull_agreement_stats_from_the_cli(repo, label_studio, tmp_path):  # noqa: F811
     url, admin, other = label_studio.url, label_studio.admin_token, label_studio.annotator.token
-    (article,) = corpus_store(repo.corpus_versions).latest().read("articles").to_pylist()
+    (article,) = (
+        VersionedStore.for_corpus(repo.corpus_versions).latest().read("articles").to_pylist()
+    )
     pushed = warta(repo.root, admin, url, "annotate", "push", "--model", "rules")
     assert pushed.returncode == 0, pushed.stderr
     assert "imported 1 document(s) of corpus v0001 with predictions of rules-1" in pushed.stdout

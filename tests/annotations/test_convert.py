@@ -87,9 +87,9 @@ def region(results, region_id, tag="entity"):
     ("change", "expected"),
     [
         (lambda r: region(r, "p")["value"].update(text="Putin"),
-         "task 7, annotation 9, region p: region text 'Putin' is not the document's text 'Vladimir Putin' at [15, 29)"),
+         "task 7, annotation 9, region p: text 'Putin' does not match the document at 15-29 ('Vladimir Putin')"),
         (lambda r: r.append(dict(region(r, "p"), id="p2")),
-         "task 7, annotation 9, region p2: duplicate region (same span and label as region p)"),
+         "task 7, annotation 9, region p2: duplicate of region p (same type and span)"),
         (lambda r: r.remove(region(r, "t", "realis")),
          "region t: event trigger 'menelepon' (CONSULT) has no realis"),
         (lambda r: region(r, "t", "mode")["value"].update(choices=["aerial"]),

@@ -5,14 +5,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from tests.conftest import REPO
-from warta.annotations.labelconfig import CONFIG_PATH, label_config
+from warta.annotations.labelconfig import label_config
+from warta.repository import Repository
 from warta.schema.annotation import load_schema
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 
 
 def test_checked_in_config_is_not_stale():
-    checked_in = (REPO / CONFIG_PATH).read_text(encoding="utf-8")
+    checked_in = Repository(REPO).label_config_file.read_text(encoding="utf-8")
     assert checked_in == label_config(SCHEMA), "run `warta annotate config` and commit the result"
 
 

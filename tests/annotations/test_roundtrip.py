@@ -11,32 +11,32 @@ import pytest
 from datasets import load_dataset
 
 from tests.conftest import REPO
+from tests.models.dummy import DummyModel
 from warta.annotations.bridge import Connection
 from warta.annotations.convert import to_results
-from warta.annotations.gold import gold_store
 from warta.annotations.roundtrip import ExportInvalid, agreement, pull, push
 from warta.annotations.server import LabelStudioAuthError, LabelStudioUnreachable
-from warta.corpus.pipeline import corpus_store, ingest
+from warta.corpus.pipeline import ingest
 from warta.dataset.card import refresh_card
-from warta.layout import Layout
-from warta.models import get_model
+from warta.repository import Repository
 from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
+from warta.store import VersionedStore
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 PROJECT = "Warta test"
 
 
 @pytest.fixture
-def repo(scratch_repo: Path) -> Layout:
-    layout = Layout(scratch_repo)
+def repo(scratch_repo: Path) -> Repository:
+    layout = Repository(scratch_repo)
     shutil.copy(REPO / "annotations" / "schema.yaml", layout.annotations_dir / "schema.yaml")
-    ingest([layout.raw_dir], corpus_store(layout.corpus_versions))
+    ingest([layout.raw_dir], VersionedStore.for_corpus(layout.corpus_versions))
     return layout
 
 
 @pytest.fixture
-def article(repo: Layout) -> dict:
-    (row,) = corpus_store(repo.corpus_versions).latest().read("articles").to_pylist()
+def article(repo: Repository) -> dict:
+    (row,) = VersionedStore.for_corpus(repo.corpus_versions).latest().read("articles").to_pylist()
     return row
 
 
@@ -97,7 +97,7 @@ def test_round_trip_two_annotators_ground_truth_gold_agreement_and_load(
     repo, article, label_studio, hf_cache
 ):
     admin = Connection(label_studio.url, label_studio.admin_token)
-    first = push(repo, admin, title=PROJECT, model=get_model("dummy"))
+    first = push(repo, admin, title=PROJECT, model=DummyModel())
     assert first.pushed == 1 and first.already == 0 and first.model_version == "dummy-1"
     again = push(repo, admin, title=PROJECT)
     assert again.pushed == 0 and again.already == 1
@@ -132,7 +132,7 @@ def test_round_trip_two_annotators_ground_truth_gold_agreement_and_load(
         and decided.adjudication.rule == {article["doc_id"]: "ground_truth"}
     )
     assert snapshot.manifest["export"]["sha256"] and snapshot.manifest["corpus_version"] == "v0001"
-    assert gold_store(repo.annotations_dir).verify() == []
+    assert repo.gold_store().verify() == []
     (document,) = snapshot.read("documents").to_pylist()
     assert {m["annotation_id"] for m in document["entities"]} == {mine.id}
     assert {m["annotator"] for m in document["entities"]} == {mine.completed_by}
@@ -197,8 +197,8 @@ BAD_RESULTS = {
     ),
 }
 EXPECTED = {
-    "out of range": "offsets [100000, 100007) out of range",
-    "unknown label": "label 'PERSON' is not one of the schema's entity types",
+    "out of range": "span 100000-100007 is out of range or empty",
+    "unknown label": "type 'PERSON' is not an entity type of the schema",
     "dangling relation": "relation t1 -> ghost points at a region that does not exist",
     "forbidden role": "relation t1 -> e1: role 'time' takes DATE, not PER",
 }
@@ -239,7 +239,7 @@ def test_bad_exports_are_kept_and_refused_naming_task_annotation_region(
         refused.value.path.is_file()
         and json.loads(refused.value.path.read_text())[0]["id"] == task.id
     )
-    assert gold_store(repo.annotations_dir).versions() == []
+    assert repo.gold_store().versions() == []
     assert label_studio.admin_token not in message
 
 

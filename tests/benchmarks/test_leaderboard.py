@@ -10,11 +10,11 @@ import pytest
 
 from tests.benchmarks.test_runner import configured
 from tests.conftest import REPO
-from warta.annotations.gold import gold_store
 from warta.benchmarks.leaderboard import build_boards, load_results, plot, render_markdown
 from warta.benchmarks.runner import run
+from warta.repository import Repository
 
-GOLD = gold_store(REPO / "annotations").latest()
+GOLD = Repository(REPO).gold_store().latest()
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from warta.corpus import pipeline
-from warta.corpus.pipeline import BatchRefused, corpus_store, ingest
+from warta.corpus.pipeline import BatchRefused, ingest
+from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
 from warta.errors import InputError
+from warta.store import VersionedStore
 
 ENGLISH = "The president ordered the mobilisation of twenty thousand reservists on Monday."
 
 
 @pytest.fixture
 def store(scratch_repo: Path):
-    return corpus_store(scratch_repo / "corpus" / "versions")
+    return VersionedStore.for_corpus(scratch_repo / "corpus" / "versions")
 
 
 def only_row(version) -> dict:
@@ -41,7 +42,7 @@ def test_seed_article_becomes_version_one_with_every_layer(scratch_repo, store):
     assert row["language"] == "id" and row["language_confidence"] > 0.8
     assert row["outlets"] == ["TASS", "Reuters"]
     assert [r["kind"] for r in row["removed"]] == ["duplicate_headline"] * 2 + ["boilerplate"]
-    assert row["doc_id"].startswith("wrt-") and row["pipeline_version"] == pipeline.PIPELINE_VERSION
+    assert row["doc_id"].startswith("wrt-") and row["pipeline_version"] == PIPELINE_VERSION
     for token, start, end in zip(
         row["tokens"], row["token_starts"], row["token_ends"], strict=True
     ):
@@ -152,16 +153,16 @@ def test_failure_mid_ingest_leaves_earlier_versions_and_no_partial_one(
         (tmp_path / f"n{i}.txt").write_text(
             f"Banjir ke-{i} melanda Jakarta pada hari Senin, kata BNPB."
         )
-    real = pipeline.process_article
+    real = ArticlePipeline.process
     calls = []
 
-    def dies_on_third(raw, ingested_at=None):
+    def dies_on_third(self, raw, ingested_at=None):
         calls.append(raw)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(raw, ingested_at)
+        return real(self, raw, ingested_at)
 
-    monkeypatch.setattr(pipeline, "process_article", dies_on_third)
+    monkeypatch.setattr(ArticlePipeline, "process", dies_on_third)
     with pytest.raises(KeyboardInterrupt):
         ingest(sorted(tmp_path.glob("n*.txt")), store)
     assert [v.name for v in store.versions()] == ["v0001"]
@@ -171,8 +172,10 @@ def test_failure_mid_ingest_leaves_earlier_versions_and_no_partial_one(
 def test_two_workers_produce_the_same_records_as_one(tmp_path, seed_text):
     lines = [json.dumps({"text": seed_text.replace("Senin", f"Senin ke-{i}")}) for i in range(40)]
     (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    one = ingest([tmp_path / "many.jsonl"], corpus_store(tmp_path / "one")).version
-    two = ingest([tmp_path / "many.jsonl"], corpus_store(tmp_path / "two"), workers=2).version
+    one = ingest([tmp_path / "many.jsonl"], VersionedStore.for_corpus(tmp_path / "one")).version
+    two = ingest(
+        [tmp_path / "many.jsonl"], VersionedStore.for_corpus(tmp_path / "two"), workers=2
+    ).version
     assert one.content_sha256 == two.content_sha256 and one.rows("articles") == 40
 
 

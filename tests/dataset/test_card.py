@@ -8,18 +8,19 @@ from datetime import date
 from datasets import load_dataset
 
 from tests.conftest import REPO
-from warta.corpus.pipeline import corpus_store, ingest
+from warta.corpus.pipeline import ingest
 from warta.dataset.card import (
     corpus_configs,
     read_front_matter,
     repository_configs,
     write_front_matter,
 )
-from warta.layout import Layout
+from warta.repository import Repository
+from warta.store import VersionedStore
 
 
 def build(scratch_repo):
-    store = corpus_store(scratch_repo / "corpus" / "versions")
+    store = VersionedStore.for_corpus(scratch_repo / "corpus" / "versions")
     ingest([scratch_repo / "corpus" / "raw"], store)
     extra = scratch_repo / "extra.jsonl"
     extra.write_text(
@@ -58,7 +59,7 @@ def test_card_keeps_the_prose_and_is_idempotent(scratch_repo):
 
 def test_shipped_readme_configs_match_the_shipped_versions():
     meta, _ = read_front_matter(REPO / "README.md")
-    assert meta["configs"] == repository_configs(Layout(REPO)), "run `warta demo` to refresh"
+    assert meta["configs"] == repository_configs(Repository(REPO)), "run `warta demo` to refresh"
 
 
 def test_the_repository_itself_loads(hf_cache):

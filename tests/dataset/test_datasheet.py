@@ -5,21 +5,23 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import REPO
-from warta.dataset.datasheet import render
 from warta.errors import WartaError
-from warta.layout import Layout
+from warta.publish.datasheet import render
+from warta.repository import Repository
 
 SHIPPED = (REPO / "DATASHEET.md").read_text(encoding="utf-8")
 
 
 def test_shipped_datasheet_figures_are_up_to_date():
-    assert render(Layout(REPO), SHIPPED) == SHIPPED, "run `warta datasheet` and commit the result"
+    assert render(Repository(REPO), SHIPPED) == SHIPPED, (
+        "run `warta datasheet` and commit the result"
+    )
 
 
 def test_a_hand_edited_figure_is_regenerated():
     stale = SHIPPED.replace("| entity mentions | 170 | 170 |", "| entity mentions | 171 | 171 |")
     assert stale != SHIPPED
-    assert render(Layout(REPO), stale) == SHIPPED
+    assert render(Repository(REPO), stale) == SHIPPED
 
 
 def test_every_block_is_filled_and_unknown_blocks_are_errors():
@@ -29,4 +31,4 @@ def test_every_block_is_filled_and_unknown_blocks_are_errors():
             or f"<!-- warta:begin {name} -->\nGold" in SHIPPED
         )
     with pytest.raises(WartaError, match="unknown generated block 'nonsense'"):
-        render(Layout(REPO), "<!-- warta:begin nonsense -->\n<!-- warta:end nonsense -->\n")
+        render(Repository(REPO), "<!-- warta:begin nonsense -->\n<!-- warta:end nonsense -->\n")

@@ -12,7 +12,7 @@ from tests.conftest import REPO
 from warta.dataset.card import read_front_matter, refresh_card
 from warta.dataset.release import _release_lock, make_release, release_checksum_problems
 from warta.errors import StoreError, WartaError
-from warta.layout import Layout
+from warta.repository import Repository
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def repo(tmp_path):
     )
     for name in ("README.md", "DATASHEET.md", "CITATION.cff", "CHANGELOG.md", "pyproject.toml"):
         shutil.copy(REPO / name, root / name)
-    return Layout(root)
+    return Repository(root)
 
 
 def rows(path, config, split, cache):

@@ -8,18 +8,23 @@ import pytest
 
 from tests.conftest import IDNER, REPO
 from warta.annotations.convert import read_annotation, to_results
-from warta.corpus.pipeline import corpus_store
 from warta.errors import WartaError
 from warta.models import get_model, model_names
 from warta.schema.annotation import load_schema
 from warta.schema.mentions import Provenance
+from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    (row,) = corpus_store(REPO / "corpus" / "versions").get("v0001").read("articles").to_pylist()
+    (row,) = (
+        VersionedStore.for_corpus(REPO / "corpus" / "versions")
+        .get("v0001")
+        .read("articles")
+        .to_pylist()
+    )
     return row
 
 

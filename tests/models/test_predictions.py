@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from warta.corpus.pipeline import corpus_store
 from warta.errors import InputError
 from warta.models import get_model
 from warta.models.predictions import PredictionsInvalid
 from warta.schema.mentions import Argument
+from warta.store import VersionedStore
 
 GOLDEN = REPO / "tests" / "fixtures" / "predictions" / "seed.jsonl"
 DOC = "wrt-fd09ad9a1571522e"
@@ -21,7 +21,12 @@ DOC = "wrt-fd09ad9a1571522e"
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    (row,) = corpus_store(REPO / "corpus" / "versions").latest().read("articles").to_pylist()
+    (row,) = (
+        VersionedStore.for_corpus(REPO / "corpus" / "versions")
+        .latest()
+        .read("articles")
+        .to_pylist()
+    )
     assert row["doc_id"] == DOC
     return row
 
@@ -109,7 +114,7 @@ def event(*arguments: dict, **fields) -> dict:
             r"entity 0: text 'Moscow' does not match the document at 166-172 \('Moskow'\)",
         ),
         (entities({**ENTITY, "type": "CITY"}), r"entity 0: type 'CITY' is not an entity type"),
-        (entities(ENTITY, ENTITY), r"entity 1 repeats entity 0"),
+        (entities(ENTITY, ENTITY), r"entity 1: duplicate of entity 0 \(same type and span\)"),
         (event(type="PARTY"), r"event 0: type 'PARTY' is not an event type"),
         (event(trigger_end=99999), r"event 0: span 211-99999 is out of range"),
         (event(realis="maybe"), r"event 0: realis 'maybe' is not one of"),

@@ -10,18 +10,23 @@ import pytest
 
 from tests.conftest import IDNER, REPO, SEED, build_checkpoint
 from warta.corpus.conll import bio_from_spans, read_conll
-from warta.corpus.pipeline import corpus_store
 from warta.errors import WartaError
 from warta.models import get_model
 from warta.models.transformer import label_tags, word_windows
 from warta.schema.annotation import load_schema
+from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    (row,) = corpus_store(REPO / "corpus" / "versions").latest().read("articles").to_pylist()
+    (row,) = (
+        VersionedStore.for_corpus(REPO / "corpus" / "versions")
+        .latest()
+        .read("articles")
+        .to_pylist()
+    )
     return row
 
 

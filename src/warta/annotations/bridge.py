@@ -29,7 +29,6 @@ from warta.schema.mentions import DocumentAnnotation, Provenance
 from warta.store import Version, write_atomic
 
 DEFAULT_URL = "http://127.0.0.1:8080"
-DEFAULT_PROJECT = "Warta gold"
 IMPORT_BATCH = 1000
 
 

@@ -27,6 +27,7 @@ from warta.schema.mentions import (
     EventMention,
     Provenance,
 )
+from warta.schema.validate import check_annotation
 
 
 @dataclass(frozen=True)
@@ -54,29 +55,29 @@ def read_annotation(
     results: list[dict],
     provenance: Provenance,
 ) -> tuple[DocumentAnnotation, list[Problem]]:
-    """One Label Studio annotation (or prediction) as mentions, with every problem found in it."""
+    """One Label Studio annotation (or prediction) as mentions, with every problem found in it.
+
+    The shape of the results (controls, labels, fields, relations) is checked here; the mentions
+    themselves (types, spans, text, realis, modes, roles, clusters) by ``check_annotation``.
+    """
     problems: list[Problem] = []
 
     def problem(region: str | None, message: str) -> None:
         problems.append(Problem(provenance.task_id, provenance.annotation_id, region, message))
 
-    spans: dict[str, tuple[str, str, int, int, str]] = {}  # id -> (tag, label, start, end, text)
+    spans: dict[
+        str, tuple[str, str, object, object, str]
+    ] = {}  # id -> (tag, label, start, end, text)
     fields: dict[str, dict[str, str]] = defaultdict(dict)
     relations: list[dict] = []
-    seen: dict[tuple, str] = {}
     for item in results:
         kind = item.get("type")
         region = item.get("id")
         if kind == "relation":
             relations.append(item)
         elif kind == "labels":
-            span = _read_span(schema, text, item, problem)
+            span = _read_span(item, problem)
             if span is not None:
-                key = span[:4]
-                if key in seen:
-                    problem(region, f"duplicate region (same span and label as region {seen[key]})")
-                    continue
-                seen[key] = region
                 spans[region] = span
         elif kind in ("textarea", "choices"):
             values = item.get("value", {}).get("text" if kind == "textarea" else "choices") or []
@@ -104,7 +105,7 @@ def read_annotation(
                     extra.get(CANONICAL_TAG),
                 )
             )
-    arguments = _read_relations(schema, spans, relations, problem)
+    arguments = _read_relations(spans, relations, problem)
     for region, (tag, label, start, end, span_text) in spans.items():
         if tag != TRIGGER_TAG:
             continue
@@ -112,11 +113,6 @@ def read_annotation(
         realis, mode = extra.get(REALIS_TAG), extra.get(MODE_TAG)
         if realis is None:
             problem(region, f"event trigger {span_text!r} ({label}) has no realis")
-        elif realis not in schema.realis:
-            problem(region, f"realis {realis!r} is not in the schema")
-        if mode is not None and mode not in schema.event_types[label].modes:
-            allowed = ", ".join(schema.event_types[label].modes) or "none"
-            problem(region, f"mode {mode!r} is not a mode of {label} (modes: {allowed})")
         doc.events.append(
             EventMention(
                 region,
@@ -129,11 +125,17 @@ def read_annotation(
                 tuple(arguments[region]),
             )
         )
-    _check_clusters(doc, problem)
+    for found in check_annotation(doc, text, schema, name=lambda region: f"region {region}"):
+        if found.argument is None:
+            problem(found.subject, found.message)
+        else:
+            event = next(e for e in doc.events if e.event_id == found.subject)
+            target = event.arguments[found.argument].mention_id
+            problem(found.subject, f"relation {found.subject} -> {target}: {found.message}")
     return doc, problems
 
 
-def _read_span(schema, text, item, problem) -> tuple[str, str, int, int, str] | None:
+def _read_span(item, problem) -> tuple[str, str, object, object, str] | None:
     region, tag, value = item.get("id"), item.get("from_name"), item.get("value") or {}
     labels = value.get("labels") or []
     if tag not in (ENTITY_TAG, TRIGGER_TAG):
@@ -144,28 +146,13 @@ def _read_span(schema, text, item, problem) -> tuple[str, str, int, int, str] | 
     if len(labels) != 1:
         problem(region, f"a region needs exactly one label, has {labels!r}")
         return None
-    label = labels[0]
-    known = schema.entity_types if tag == ENTITY_TAG else schema.event_types
-    if label not in known:
-        problem(region, f"label {label!r} is not one of the schema's {tag} types")
+    if not isinstance(value.get("text"), str):
+        problem(region, "a region needs its text (value.text)")
         return None
-    start, end = value.get("start"), value.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        problem(
-            region, f"offsets [{start}, {end}) out of range for a text of {len(text)} characters"
-        )
-        return None
-    if value.get("text") != text[start:end]:
-        problem(
-            region,
-            f"region text {value.get('text')!r} is not the document's text {text[start:end]!r} "
-            f"at [{start}, {end})",
-        )
-        return None
-    return tag, label, start, end, text[start:end]
+    return tag, labels[0], value.get("start"), value.get("end"), value["text"]
 
 
-def _read_relations(schema, spans, relations, problem) -> dict[str, list[Argument]]:
+def _read_relations(spans, relations, problem) -> dict[str, list[Argument]]:
     arguments: dict[str, list[Argument]] = defaultdict(list)
     for relation in relations:
         source, target = relation.get("from_id"), relation.get("to_id")
@@ -183,28 +170,10 @@ def _read_relations(schema, spans, relations, problem) -> dict[str, list[Argumen
         if len(labels) != 1:
             problem(trigger, f"relation {name} needs exactly one role, has {labels!r}")
             continue
-        reason = schema.role_allows(spans[trigger][1], labels[0], spans[entity][1])
-        if reason:
-            problem(trigger, f"relation {name}: {reason}")
-            continue
         argument = Argument(labels[0], entity)
         if argument not in arguments[trigger]:
             arguments[trigger].append(argument)
     return arguments
-
-
-def _check_clusters(doc: DocumentAnnotation, problem) -> None:
-    names: dict[str, tuple[str, str]] = {}
-    for mention in doc.entities:
-        if mention.entity_id is None or mention.canonical_name is None:
-            continue
-        first = names.setdefault(mention.entity_id, (mention.canonical_name, mention.mention_id))
-        if first[0] != mention.canonical_name:
-            problem(
-                mention.mention_id,
-                f"entity_id {mention.entity_id!r} has two canonical names: {first[0]!r} "
-                f"(region {first[1]}) and {mention.canonical_name!r}",
-            )
 
 
 def to_results(doc: DocumentAnnotation) -> list[dict]:

@@ -18,7 +18,6 @@ ENTITY_ID_TAG = "entity_id"
 CANONICAL_TAG = "canonical_name"
 REALIS_TAG = "realis"
 MODE_TAG = "mode"
-CONFIG_PATH = "annotations/labelstudio/config.xml"
 
 ENTITY_COLOURS = (
     "#e6194b",

@@ -5,11 +5,9 @@ and agreement. Each step reads the schema and the newest corpus version from the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from warta.annotations.adjudicate import Adjudication, adjudicate
 from warta.annotations.agreement import PairAgreement, pairwise_agreement
@@ -28,34 +26,14 @@ from warta.annotations.bridge import (
     save_export,
 )
 from warta.annotations.convert import Problem
-from warta.annotations.gold import DEFAULT_SPLIT, SPLITS, GoldInput, gold_store, write_gold_snapshot
 from warta.annotations.labelconfig import label_config
-from warta.corpus.pipeline import corpus_store
 from warta.errors import WartaError, listed_problems
-from warta.layout import Layout
-from warta.schema.annotation import AnnotationSchema, load_schema
-from warta.schema.mentions import (
-    Argument,
-    DocumentAnnotation,
-    EntityMention,
-    EventMention,
-    Provenance,
-)
-from warta.store import Version, VersionDiff, write_atomic
-
-
-def schema_of(layout: Layout) -> AnnotationSchema:
-    return load_schema(layout.schema_file)
-
-
-def newest_corpus(layout: Layout) -> Version:
-    return corpus_store(layout.corpus_versions).get("latest")
-
-
-def corpus_articles(corpus: Version, columns: list[str] | None = None) -> Iterator[dict]:
-    """Rows of a corpus version (plain dicts of ``ARTICLE_SCHEMA``), one batch in memory at a time."""
-    for batch in corpus.iter_batches("articles", columns):
-        yield from batch.to_pylist()
+from warta.gold.snapshot import GoldInput, write_gold_snapshot
+from warta.gold.splits import assign_splits
+from warta.repository import Repository
+from warta.schema.mentions import DocumentAnnotation, Provenance
+from warta.schema.records import annotation_from_record
+from warta.store import Version, VersionDiff
 
 
 @dataclass
@@ -69,7 +47,7 @@ class PushReport:
 
 
 def push(
-    layout: Layout,
+    repo: Repository,
     connection: Connection,
     *,
     title: str,
@@ -77,14 +55,14 @@ def push(
     progress: Callable[[int], None] | None = None,
 ) -> PushReport:
     """Create or update the project from the schema and import the documents it does not have."""
-    schema = schema_of(layout)
-    corpus = newest_corpus(layout)
+    schema = repo.schema()
+    corpus = repo.corpus()
     project_id, _ = ensure_project(connection, title, label_config(schema))
     present = project_doc_ids(connection, project_id)
     model_version = model.model_version if model is not None else None
 
     def tasks():
-        for article in corpus_articles(corpus):
+        for article in corpus.iter_rows("articles"):
             if article["doc_id"] in present:
                 continue
             predictions = None
@@ -129,22 +107,22 @@ def find_project(connection: Connection, title: str) -> int:
     )
 
 
-def pull(layout: Layout, connection: Connection, *, title: str) -> PullReport:
+def pull(repo: Repository, connection: Connection, *, title: str) -> PullReport:
     """Save the native export untouched, then validate it and write a gold snapshot from it."""
     from warta.annotations.server import check_connection
 
     check_connection(connection.url, connection.token)
     project_id = find_project(connection, title)
     data = download_export(connection, project_id)
-    path = save_export(data, layout.annotations_dir / "exports", project_id, connection.token)
-    return gold_from_export(layout, path, project_id=project_id)
+    path = save_export(data, repo.exports_dir, project_id, connection.token)
+    return gold_from_export(repo, path, project_id=project_id)
 
 
-def gold_from_export(layout: Layout, path: Path, *, project_id: int | None = None) -> PullReport:
+def gold_from_export(repo: Repository, path: Path, *, project_id: int | None = None) -> PullReport:
     """Validate a saved export, adjudicate it and write a new gold snapshot if gold changed."""
-    schema = schema_of(layout)
-    corpus = newest_corpus(layout)
-    texts = {row["doc_id"]: row["text"] for row in corpus_articles(corpus, ["doc_id", "text"])}
+    schema = repo.schema()
+    corpus = repo.corpus()
+    texts = {row["doc_id"]: row["text"] for row in corpus.iter_rows("articles", ["doc_id", "text"])}
     data = path.read_bytes()
     parsed = parse_export(path, schema, texts, corpus.name, data)
     if parsed.problems:
@@ -153,47 +131,27 @@ def gold_from_export(layout: Layout, path: Path, *, project_id: int | None = Non
     report = PullReport(path, parsed, result, None)
     if not result.gold:
         return report
-    splits = assign_splits(layout.annotations_dir / "splits.yaml", result.gold)
+    splits = assign_splits(repo.splits_file, list(result.gold))
     export = {
-        "path": path.relative_to(layout.root).as_posix()
-        if path.is_relative_to(layout.root)
-        else str(path),
+        "path": repo.relative(path),
         "sha256": hashlib.sha256(data).hexdigest(),
         "project_id": project_id,
         "tasks": parsed.tasks,
         "cancelled_annotations": parsed.cancelled,
     }
     report.snapshot, report.diff = write_gold_snapshot(
-        gold_store(layout.annotations_dir),
+        repo.gold_store(),
         GoldInput(corpus, schema, result.gold, result.rule, splits, export, result.conflicts),
     )
     return report
 
 
-def assign_splits(path: Path, gold: dict) -> dict[str, str]:
-    """Each gold document's split, from the recorded assignments; new documents go to test."""
-    assigned: dict[str, str] = {}
-    if path.exists():
-        assigned = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    for doc_id, split in assigned.items():
-        if split not in SPLITS:
-            raise WartaError(
-                f"{path}: {doc_id} has unknown split {split!r} (splits: {', '.join(SPLITS)})"
-            )
-    new = {doc_id: DEFAULT_SPLIT for doc_id in gold if doc_id not in assigned}
-    if new:
-        assigned.update(new)
-        header = "# Split of every gold document (doc_id: split). New gold documents go to test.\n"
-        write_atomic(path, (header + yaml.safe_dump(dict(sorted(assigned.items())))).encode())
-    return {doc_id: assigned[doc_id] for doc_id in gold}
-
-
-def agreement(layout: Layout, export: Path | None = None) -> tuple[Path, list[PairAgreement]]:
+def agreement(repo: Repository, export: Path | None = None) -> tuple[Path, list[PairAgreement]]:
     """Pairwise agreement over an export (the newest saved one by default)."""
-    schema = schema_of(layout)
-    corpus = newest_corpus(layout)
-    path = export or newest_export(layout.annotations_dir / "exports")
-    rows = corpus_articles(corpus, ["doc_id", "text", "token_starts", "token_ends"])
+    schema = repo.schema()
+    corpus = repo.corpus()
+    path = export or newest_export(repo.exports_dir)
+    rows = corpus.iter_rows("articles", ["doc_id", "text", "token_starts", "token_ends"])
     articles = {r["doc_id"]: r for r in rows}
     parsed = parse_export(path, schema, {k: v["text"] for k, v in articles.items()}, corpus.name)
     if parsed.problems:
@@ -210,38 +168,18 @@ def agreement(layout: Layout, export: Path | None = None) -> tuple[Path, list[Pa
 
 
 def read_annotation_file(path: Path) -> DocumentAnnotation:
-    """An annotation made offline: ``{doc_id, entities: [...], events: [...]}`` (mention fields as
-    in the ``documents`` config; arguments as ``{role, mention_id}``)."""
+    """An annotation made offline: ``{doc_id, entities: [...], events: [...]}`` with the fields of
+    the ``documents`` config (``id`` is accepted for ``mention_id`` and ``event_id``)."""
     import json
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entities = [
-            EntityMention(
-                e["id"],
-                e["type"],
-                e["start"],
-                e["end"],
-                e["text"],
-                e.get("entity_id"),
-                e.get("canonical_name"),
-            )
-            for e in data["entities"]
-        ]
-        events = [
-            EventMention(
-                v["id"], v["type"], v["trigger_start"], v["trigger_end"], v["trigger_text"], v["realis"],
-                v.get("mode"), tuple(Argument(a["role"], a["mention_id"]) for a in v.get("arguments", [])),
-            )
-            for v in data["events"]
-        ]  # fmt: skip
-        return DocumentAnnotation(data["doc_id"], entities, events)
+        return annotation_from_record(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise WartaError(f"{path}: not an annotation file ({type(err).__name__}: {err})") from None
 
 
 def upload_annotation(
-    layout: Layout, connection: Connection, path: Path, *, title: str, ground_truth: bool = False
+    repo: Repository, connection: Connection, path: Path, *, title: str, ground_truth: bool = False
 ) -> tuple[int, int]:
     """Validate an offline annotation and create it on its document's task; (task id, annotation id)."""
     from label_studio_sdk.core.api_error import ApiError
@@ -266,7 +204,7 @@ def upload_annotation(
         )
     results = to_results(doc)
     _, problems = read_annotation(
-        schema_of(layout), doc.doc_id, task.data["text"], results, Provenance(task_id=task.id)
+        repo.schema(), doc.doc_id, task.data["text"], results, Provenance(task_id=task.id)
     )
     if problems:
         raise WartaError(

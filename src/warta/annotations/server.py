@@ -26,8 +26,6 @@ import requests
 
 from warta.errors import WartaError
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_DATA_DIR = REPO_ROOT / "annotations" / ".labelstudio"
 DEFAULT_ADMIN_EMAIL = "admin@warta.local"
 DEFAULT_PORT = 8080
 LOG_FILE = "label-studio.log"
@@ -288,17 +286,22 @@ class LabelStudioServer:
 
 
 def label_studio_bin() -> Path:
-    """The `label-studio` executable: $WARTA_LABEL_STUDIO_BIN, else the repo's .venv-ls."""
+    """The `label-studio` executable: $WARTA_LABEL_STUDIO_BIN, else the repository's .venv-ls."""
+    from warta.repository import Repository
+
     configured = os.environ.get(BIN_ENV)
     if configured:
         binary = Path(configured)
     else:
-        binary = REPO_ROOT / ".venv-ls" / "bin" / "label-studio"
+        try:
+            venv = Repository.find().labelstudio_venv
+        except WartaError as err:
+            raise LabelStudioNotInstalled(f"{err}; or set {BIN_ENV}") from None
+        binary = venv / "bin" / "label-studio"
         # The Makefile touches .installed last: a half-made virtualenv is not an installation.
-        if not (REPO_ROOT / ".venv-ls" / ".installed").exists():
+        if not (venv / ".installed").exists():
             raise LabelStudioNotInstalled(
-                f"Label Studio is not installed: run `make ls-venv` (no {binary.parent.parent}"
-                "/.installed)"
+                f"Label Studio is not installed: run `make ls-venv` (no {venv}/.installed)"
             )
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise LabelStudioNotInstalled(
@@ -381,7 +384,7 @@ def add_annotator(url: str, admin_token: str, email: str, password: str) -> Anno
 
 
 def serve_forever(
-    data_dir: Path = DEFAULT_DATA_DIR,
+    data_dir: Path,
     port: int = DEFAULT_PORT,
     admin_email: str = DEFAULT_ADMIN_EMAIL,
     timeout: float = 120.0,

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
-from warta.store import Version
+from warta.schema.mentions import DocumentAnnotation
 
 UNIT_BLOCKS = ("paragraph", "caption", "headline", "subheading", "credit", "dateline")
 
@@ -20,37 +19,6 @@ class Unit:
     doc_id: str
     start: int
     end: int
-
-
-def gold_documents(snapshot: Version, split: str | None) -> list[dict]:
-    """Rows of the snapshot's ``documents`` table, of one split (``all`` or None: every split)."""
-    wanted = None if split in (None, "all") else set(snapshot.manifest["splits"].get(split, []))
-    rows = [r for b in snapshot.iter_batches("documents") for r in b.to_pylist()]
-    return [r for r in rows if wanted is None or r["doc_id"] in wanted]
-
-
-def gold_annotation(row: dict) -> DocumentAnnotation:
-    """A ``documents`` row as mentions (the form models predict and scorers compare)."""
-    entities = [
-        EntityMention(
-            m["mention_id"],
-            m["type"],
-            m["start"],
-            m["end"],
-            m["text"],
-            m["entity_id"],
-            m["canonical_name"],
-        )
-        for m in row["entities"]
-    ]
-    events = [
-        EventMention(
-            e["event_id"], e["type"], e["trigger_start"], e["trigger_end"], e["trigger_text"], e["realis"],
-            e["mode"], tuple(Argument(a["role"], a["mention_id"]) for a in e["arguments"]),
-        )
-        for e in row["events"]
-    ]  # fmt: skip
-    return DocumentAnnotation(row["doc_id"], entities, events)
 
 
 def document_units(rows: list[dict]) -> list[Unit]:

@@ -64,11 +64,6 @@ class BenchmarkResult:
     python: str = field(default_factory=platform.python_version)
     format: str = RESULT_FORMAT
 
-    @property
-    def comparable_key(self) -> tuple:
-        """Results rank together only if scored on the same gold, units and metric versions."""
-        return (self.gold.get("content_sha256"), self.unit, tuple(sorted(self.metrics)))
-
     def path_in(self, results_dir: Path) -> Path:
         return (
             results_dir / self.task / self.protocol / f"{self.entry}-{self.config_sha256[:10]}.json"

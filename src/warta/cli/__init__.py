@@ -36,11 +36,11 @@ def _global(
 
 
 def _register() -> None:
-    from warta.cli import annotate, corpus, leaderboard
+    from warta.cli import annotate, board, corpus
 
     app.add_typer(corpus.app, name="corpus")
     app.add_typer(annotate.app, name="annotate")
-    app.command("leaderboard")(leaderboard.leaderboard)
+    app.command("leaderboard")(board.leaderboard)
     app.command("datasheet")(corpus.datasheet)
     app.command("release")(corpus.release)
     app.command("demo")(corpus.demo)

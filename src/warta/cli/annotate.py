@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from warta.cli.common import console, layout, refresh_card
+from warta.cli.common import console, refresh_card, repository
 from warta.errors import WartaError
 
 app = typer.Typer(
@@ -22,12 +22,6 @@ ProjectOption = Annotated[str, typer.Option("--project", help="Label Studio proj
 DEFAULT_PROJECT = "Warta gold"
 
 
-def _config_path() -> Path:
-    from warta.annotations.labelconfig import CONFIG_PATH
-
-    return layout().root / CONFIG_PATH
-
-
 @app.command("config")
 def config(
     check: Annotated[
@@ -36,11 +30,11 @@ def config(
 ) -> None:
     """Generate the Label Studio labeling config from annotations/schema.yaml."""
     from warta.annotations.labelconfig import label_config
-    from warta.annotations.roundtrip import schema_of
     from warta.store import write_atomic
 
-    generated = label_config(schema_of(layout()))
-    path = _config_path()
+    repo = repository()
+    generated = label_config(repo.schema())
+    path = repo.label_config_file
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if check:
         if current != generated:
@@ -60,7 +54,7 @@ def serve(
     """Run a local Label Studio (loopback only) until Ctrl-C."""
     from warta.annotations.server import serve_forever
 
-    folder = data_dir or layout().annotations_dir / ".labelstudio"
+    folder = data_dir or repository().labelstudio_data_dir
     serve_forever(folder, port=port, echo=console.print)
 
 
@@ -80,7 +74,7 @@ def push(
 
     with tqdm(desc="push", unit=" tasks", disable=not sys.stderr.isatty()) as bar:
         report = run_push(
-            layout(),
+            repository(),
             Connection.from_env(),
             title=project,
             model=get_model(model) if model else None,
@@ -99,7 +93,7 @@ def pull(project: ProjectOption = DEFAULT_PROJECT) -> None:
     from warta.annotations.bridge import Connection
     from warta.annotations.roundtrip import pull as run_pull
 
-    _report(run_pull(layout(), Connection.from_env(), title=project))
+    _report(run_pull(repository(), Connection.from_env(), title=project))
 
 
 @app.command("gold")
@@ -107,7 +101,7 @@ def gold(export: Annotated[Path, typer.Argument(help="A saved Label Studio JSON 
     """Rebuild gold from a saved export (what `pull` does after downloading)."""
     from warta.annotations.roundtrip import gold_from_export
 
-    _report(gold_from_export(layout(), export.resolve()))
+    _report(gold_from_export(repository(), export.resolve()))
 
 
 def _report(report) -> None:
@@ -139,7 +133,7 @@ def upload(
     from warta.annotations.roundtrip import upload_annotation
 
     task_id, annotation_id = upload_annotation(
-        layout(), Connection.from_env(), path, title=project, ground_truth=ground_truth
+        repository(), Connection.from_env(), path, title=project, ground_truth=ground_truth
     )
     flag = " (ground truth)" if ground_truth else ""
     console.print(f"task {task_id}: created annotation {annotation_id}{flag} from {path}")
@@ -155,12 +149,12 @@ def agreement(
     from warta.annotations.roundtrip import agreement as run_agreement
     from warta.store import write_atomic
 
-    lay = layout()
-    path, pairs = run_agreement(lay, export.resolve() if export else None)
+    repo = repository()
+    path, pairs = run_agreement(repo, export.resolve() if export else None)
     if not pairs:
         console.print(f"{path}: no document was annotated by two annotators")
         return
-    out = lay.annotations_dir / "agreement" / f"{path.stem}.json"
+    out = repo.agreement_dir / f"{path.stem}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     body = {"export": path.name, "pairs": [p.as_dict() for p in pairs]}
     write_atomic(out, json.dumps(body, indent=2, allow_nan=True).encode() + b"\n")

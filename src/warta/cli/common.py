@@ -1,20 +1,20 @@
-"""What every command group shares: consoles, global options, the repository layout."""
+"""What every command group shares: consoles, global options, the repository repo."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
-from warta.layout import Layout
+from warta.repository import Repository
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)  # a file path in an error is never wrapped
 state: dict = {"verbose": False, "root": None}
 
 
-def layout() -> Layout:
+def repository() -> Repository:
     root = state["root"]
-    return Layout(root.resolve()) if root else Layout.find()
+    return Repository(root.resolve()) if root else Repository.find()
 
 
 def print_counts(title: str, counts: dict[str, object]) -> None:
@@ -29,4 +29,4 @@ def print_counts(title: str, counts: dict[str, object]) -> None:
 def refresh_card() -> None:
     from warta.dataset.card import refresh_card as refresh
 
-    refresh(layout())
+    refresh(repository())

@@ -9,16 +9,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from warta.cli.common import console, err_console, layout, print_counts, refresh_card
+from warta.cli.common import console, err_console, print_counts, refresh_card, repository
 from warta.errors import WartaError
 
 app = typer.Typer(help="Ingest articles and inspect corpus versions.", no_args_is_help=True)
 
 
 def _store():
-    from warta.corpus.pipeline import corpus_store
-
-    return corpus_store(layout().corpus_versions)
+    return repository().corpus_store()
 
 
 @app.command("ingest")
@@ -31,7 +29,7 @@ def ingest(
 ) -> None:
     """Clean, segment and tokenize articles into a new immutable corpus version."""
     from warta.corpus.pipeline import ingest as run_ingest
-    from warta.corpus.stats import corpus_summary
+    from warta.corpus.summary import corpus_summary
 
     report = run_ingest(
         paths, _store(), workers=workers, skip_bad=skip_bad, progress=sys.stderr.isatty()
@@ -100,7 +98,7 @@ def verify(version: Annotated[str | None, typer.Argument()] = None) -> None:
 def demo() -> None:
     """The main job on the bundled corpus: ingest corpus/raw and summarise the current version."""
     console.rule("Warta demo: ingest the bundled articles")
-    ingest([layout().raw_dir], workers=1, skip_bad=False)
+    ingest([repository().raw_dir], workers=1, skip_bad=False)
     version = _store().latest()
     problems = _store().verify(version.name)
     if problems:
@@ -116,13 +114,12 @@ def stats(
     """Corpus counts and, per split, gold mentions, events, arguments, clusters and tokens."""
     import json
 
-    from warta.annotations.gold import gold_store
-    from warta.annotations.stats import gold_stats
-    from warta.corpus.stats import corpus_summary
+    from warta.corpus.summary import corpus_summary
+    from warta.gold.stats import gold_stats
 
-    lay = layout()
+    repo = repository()
     corpus = _store().get("latest")
-    snapshot = gold_store(lay.annotations_dir).latest()
+    snapshot = repo.gold_store().latest()
     figures = {
         "corpus_version": corpus.name,
         "corpus": corpus_summary(corpus),
@@ -153,12 +150,12 @@ def datasheet(
     ] = False,
 ) -> None:
     """Regenerate the figures of DATASHEET.md from the data (between its marked lines)."""
-    from warta.dataset.datasheet import render
+    from warta.publish.datasheet import render
     from warta.store import write_atomic
 
-    path = layout().root / "DATASHEET.md"
+    path = repository().datasheet
     current = path.read_text(encoding="utf-8")
-    generated = render(layout(), current)
+    generated = render(repository(), current)
     if check:
         if generated != current:
             raise WartaError(f"{path}: figures are out of date; run `warta datasheet`")
@@ -176,7 +173,7 @@ def release(
     """Check and pin a corpus version and a gold snapshot as dist/warta-X.Y.Z/."""
     from warta.dataset.release import make_release
 
-    folder = make_release(layout(), version, corpus=corpus, gold=gold)
+    folder = make_release(repository(), version, corpus=corpus, gold=gold)
     refresh_card()
     console.print(f"wrote release {version} to {folder}")
 
@@ -193,11 +190,10 @@ def import_conll(
         typer.Option("--label", help="Label map entry SOURCE=WARTA or SOURCE= (drop); repeatable."),
     ] = ["PER=PER", "ORG=ORG", "LOC=GPE"],  # noqa: B006 (typer reads the default)
 ) -> None:
-    """Check a CoNLL training corpus and convert it to Parquet in the `entities` layout."""
+    """Check a CoNLL training corpus and convert it to Parquet in the `entities` repo."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from warta.annotations.roundtrip import schema_of
     from warta.corpus.conll import bio_from_spans, read_conll
 
     label_map = {}
@@ -208,11 +204,11 @@ def import_conll(
                 f"--label {entry!r}: expected SOURCE=WARTA_TYPE (or SOURCE= to drop it)"
             )
         label_map[source] = target or None
-    schema = schema_of(layout())
+    schema = repository().schema()
     unknown = {t for t in label_map.values() if t and t not in schema.entity_types}
     if unknown:
         raise WartaError(f"--label maps onto {sorted(unknown)}, not entity types of the schema")
-    if out.resolve().is_relative_to(layout().root):
+    if out.resolve().is_relative_to(repository().root):
         raise WartaError(
             f"{out}: external text is never copied into the repository; write it elsewhere"
         )

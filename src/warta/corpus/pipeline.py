@@ -1,8 +1,9 @@
 """Ingest: raw articles -> clean, segmented, tokenized records -> a new corpus version.
 
-``process_article`` is a pure per-record function (no shared state), so the same step can run in
-a process pool here or on a distributed engine (Ray, Spark, datatrove executors) for millions of
-articles. Writing shards and committing them as one version are separate steps for the same reason.
+The records are made by ``ArticlePipeline`` (named steps, ``warta.corpus.steps``) run by an executor
+(``warta.corpus.executors``); this driver streams the reader's output to the executor, writes the
+rows it returns and commits them as one version. Writing and committing stay in the driver, so the
+same ingest can run its steps on a distributed engine.
 
 Bad input policy: by default a batch with any bad input is refused whole (every problem listed,
 nothing written). With ``skip_bad`` the good articles are ingested and the rejected inputs are
@@ -11,212 +12,19 @@ recorded in the version's manifest. Either way a version is complete or absent, 
 
 from __future__ import annotations
 
-import collections
-import hashlib
-import itertools
-import json
-import multiprocessing
-from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from warta import __version__
-from warta.corpus.clean import normalise, segment
-from warta.corpus.metadata import credited_outlets, detect_language, parse_date
-from warta.corpus.readers import RawArticle, read_articles
-from warta.corpus.tokenize import split_sentences, tokenize
+from warta.corpus.executors import Executor, LocalExecutor
+from warta.corpus.readers import read_articles
+from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
 from warta.errors import InputError, WartaError
-from warta.schema.documents import ARTICLE_SCHEMA, VOLATILE_FIELDS
+from warta.schema.documents import ARTICLE_SCHEMA
 from warta.store import Version, VersionDiff, VersionedStore
-
-PIPELINE_VERSION = f"ingest-2/warta-{__version__}"
-"""Bump the ``ingest-N`` part whenever cleaning or tokenizing changes what a record holds."""
-LANGUAGE = "id"
-LANGUAGE_SAMPLE_CHARS = 2000
-"""Language is identified on the body's first 2,000 characters: as sure as the whole text on news
-articles, and a fifth of the cost (py3langid's cost grows with the text)."""
-CHUNK_ARTICLES = 64
-MIN_LANGUAGE_PROBABILITY = 0.2
-"""Short Indonesian news texts score 0.4-0.7 (the rest goes to Malay); Malaysian Malay and
-English score below 0.05. ``language_confidence`` stores the Indonesian probability."""
-PROVENANCE_FIELDS = ("source_file", "source_line")
-"""Where an article was read from is provenance, not content: moving a file changes nothing."""
-
-
-def corpus_store(versions_dir: Path) -> VersionedStore:
-    return VersionedStore(versions_dir, "corpus", primary_table="articles")
-
-
-def document_id(normalised_text: str) -> str:
-    """Stable id from the article's normalised text: re-ingesting the same article gives the same id."""
-    return "wrt-" + hashlib.sha256(normalised_text.encode()).hexdigest()[:16]
-
-
-def _encode(value: object) -> bytes:
-    """Bytes of a field value for hashing: fast paths for the long token and offset lists."""
-    if isinstance(value, list) and value and isinstance(value[0], int):
-        return array("q", value).tobytes()
-    if isinstance(value, date | datetime):
-        return value.isoformat().encode()
-    return json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
-
-
-def record_hash(row: dict) -> str:
-    """Hash of a record's content: what changes it is a change of the document in a diff.
-
-    Records written by pipeline ``ingest-1`` keep the scheme they were hashed with.
-    """
-    content = {
-        k: v for k, v in row.items() if k not in VOLATILE_FIELDS and k not in PROVENANCE_FIELDS
-    }
-    if str(row.get("pipeline_version", "")).startswith("ingest-1/"):
-        legacy = {
-            k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in content.items()
-        }
-        return hashlib.sha256(
-            json.dumps(legacy, sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()
-    digest = hashlib.sha256()
-    for key in sorted(content):
-        encoded = _encode(content[key])
-        digest.update(f"{key}:{len(encoded)}:".encode())
-        digest.update(encoded)
-    return digest.hexdigest()
-
-
-def process_article(raw: RawArticle, ingested_at: datetime | None = None) -> dict:
-    """One raw article as an ``ARTICLE_SCHEMA`` row; raises ``InputError`` if it cannot be one."""
-    normalised = normalise(raw.text)
-    title = raw.metadata.get("title")
-    article = segment(normalised, title=title if isinstance(title, str) else None)
-    if not article.blocks:
-        raise InputError(
-            raw.source_file, "no text left after removing boilerplate", raw.source_line
-        )
-    body = " ".join(article.blocks_of("paragraph") + article.blocks_of("caption")) or article.text
-    best, best_p, confidence = detect_language(body[:LANGUAGE_SAMPLE_CHARS], LANGUAGE)
-    if confidence < MIN_LANGUAGE_PROBABILITY:
-        raise InputError(
-            raw.source_file,
-            f"not Indonesian: language detected {best!r} (p={best_p:.2f}; Indonesian p={confidence:.2f})",
-            raw.source_line,
-        )
-    text = article.text
-    tokens: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    sentences = []
-    for index, block in enumerate(article.blocks):
-        block_text = text[block.start : block.end]
-        spans = tokenize(block_text)
-        first = len(tokens)
-        for start, end in spans:
-            tokens.append(block_text[start:end])
-            starts.append(block.start + start)
-            ends.append(block.start + end)
-        for lo, hi in split_sentences(block_text, spans):
-            sentences.append(
-                {
-                    "start": block.start + spans[lo][0],
-                    "end": block.start + spans[hi - 1][1],
-                    "block": index,
-                    "token_start": first + lo,
-                    "token_end": first + hi,
-                }
-            )
-    datelines = article.blocks_of("dateline")
-    published = parse_date(datelines[0]) if datelines else None
-    if published is None and isinstance(raw.metadata.get("published"), str):
-        published = parse_date(raw.metadata["published"]) or _iso_date(raw.metadata["published"])
-    headlines = article.blocks_of("headline")
-    row = {
-        "doc_id": document_id(normalised),
-        "title": headlines[0] if headlines else title,
-        "text": text,
-        "published": published,
-        "dateline": datelines[0] if datelines else None,
-        "language": LANGUAGE,
-        # Rounded as float32 stores it, so the record hash survives the round trip.
-        "language_confidence": float(np.float32(round(confidence, 4))),
-        "outlets": credited_outlets(article.blocks_of("credit")),
-        "blocks": [{"type": b.type, "start": b.start, "end": b.end} for b in article.blocks],
-        "sentences": sentences,
-        "tokens": tokens,
-        "token_starts": starts,
-        "token_ends": ends,
-        "removed": article.removed,
-        "url": raw.metadata.get("url"),
-        "source_file": raw.source_file,
-        "source_line": raw.source_line,
-        "source_format": raw.source_format,
-        "source_sha256": raw.source_sha256,
-        "source_metadata": json.dumps(raw.metadata, ensure_ascii=False, sort_keys=True)
-        if raw.metadata
-        else None,
-        "content_sha256": hashlib.sha256(text.encode()).hexdigest(),
-        "ingested_at": ingested_at or datetime.now(UTC),
-        "pipeline_version": PIPELINE_VERSION,
-    }
-    row["record_sha256"] = record_hash(row)
-    return row
-
-
-def _iso_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-@dataclass
-class ProcessedChunk:
-    """Rows of a few articles as one Arrow batch (built in the worker), and the inputs refused."""
-
-    batch: pa.RecordBatch | None
-    keys: list[tuple[str, str, str]]  # (doc_id, record_sha256, source_file) per row
-    errors: list[InputError]
-
-
-def process_chunk(items: list[RawArticle | InputError]) -> ProcessedChunk:
-    rows, errors = [], []
-    for item in items:
-        if isinstance(item, InputError):
-            errors.append(item)
-            continue
-        try:
-            rows.append(process_article(item))
-        except InputError as err:
-            errors.append(err)
-    batch = pa.RecordBatch.from_pylist(rows, schema=ARTICLE_SCHEMA) if rows else None
-    keys = [(r["doc_id"], r["record_sha256"], r["source_file"]) for r in rows]
-    return ProcessedChunk(batch, keys, errors)
-
-
-def process_stream(
-    items: Iterable[RawArticle | InputError], workers: int = 1, chunk: int = CHUNK_ARTICLES
-) -> Iterator[ProcessedChunk]:
-    """Processed chunks in input order; with several workers, a pool kept busy with a bounded
-    number of chunks in flight, so memory stays flat however many articles come."""
-    items = iter(items)
-    chunks = iter(lambda: list(itertools.islice(items, chunk)), [])
-    if workers <= 1:
-        yield from map(process_chunk, chunks)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        pending: collections.deque = collections.deque()
-        for part in chunks:
-            pending.append(pool.apply_async(process_chunk, (part,)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
 
 
 class BatchRefused(WartaError):
@@ -249,11 +57,19 @@ def ingest(
     store: VersionedStore,
     *,
     workers: int = 1,
+    executor: Executor | None = None,
+    pipeline: ArticlePipeline | None = None,
     skip_bad: bool = False,
     progress: bool = False,
 ) -> IngestReport:
-    """Ingest articles into a new immutable corpus version (or none, if nothing changed)."""
+    """Ingest articles into a new immutable corpus version (or none, if nothing changed).
+
+    The steps run on ``executor`` (default: this machine with ``workers`` processes).
+    """
     from tqdm import tqdm
+
+    executor = executor or LocalExecutor(workers)
+    pipeline = pipeline or ArticlePipeline()
 
     with store.stage() as staging:
         parent = store.latest()
@@ -262,7 +78,7 @@ def ingest(
         batch: dict[str, str] = {}
         report = IngestReport(version=None, parent=parent, diff=VersionDiff())
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress)
-        for chunk in process_stream(read_articles(paths), workers):
+        for chunk in executor.run(pipeline, read_articles(paths)):
             report.rejected.extend(chunk.errors)
             keep = []
             for index, (doc_id, row_hash, source) in enumerate(chunk.keys):

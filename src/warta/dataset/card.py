@@ -67,18 +67,16 @@ def read_front_matter(readme: Path) -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
-def repository_configs(layout) -> list[dict]:
+def repository_configs(repo) -> list[dict]:
     """Every config of a Warta repository: corpus versions, gold snapshots, then releases."""
-    from warta.annotations.gold import gold_store
-    from warta.corpus.pipeline import corpus_store
     from warta.dataset.release import release_configs, releases
 
-    configs = corpus_configs(corpus_store(layout.corpus_versions), layout.root) + gold_configs(
-        gold_store(layout.annotations_dir), layout.root
+    configs = corpus_configs(repo.corpus_store(), repo.root) + gold_configs(
+        repo.gold_store(), repo.root
     )
-    for folder in releases(layout):
+    for folder in releases(repo):
         version = folder.name.removeprefix("warta-")
-        prefix = f"{folder.relative_to(layout.root).as_posix()}/"
+        prefix = f"{folder.relative_to(repo.root).as_posix()}/"
         for config in release_configs(folder, prefix):
             configs.append(
                 {
@@ -89,15 +87,14 @@ def repository_configs(layout) -> list[dict]:
     return configs
 
 
-def refresh_card(layout) -> bool:
+def refresh_card(repo) -> bool:
     """Rewrite the README's card metadata and configs block from what is on disk."""
-    from warta.corpus.pipeline import corpus_store
     from warta.dataset.release import card_metadata
 
-    latest = corpus_store(layout.corpus_versions).latest()
+    latest = repo.corpus_store().latest()
     metadata = card_metadata(latest.rows("articles") if latest else 0, [])
     metadata.pop("configs")
-    return write_front_matter(layout.readme, repository_configs(layout), **metadata)
+    return write_front_matter(repo.readme, repository_configs(repo), **metadata)
 
 
 def write_front_matter(readme: Path, configs: list[dict], **metadata: object) -> bool:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 
-from warta.corpus.pipeline import record_hash
-from warta.layout import Layout
+from warta.corpus.steps import record_hash
+from warta.repository import Repository
 from warta.schema.annotation import AnnotationSchema
 from warta.schema.documents import BLOCK_TYPES, REMOVAL_KINDS
+from warta.schema.records import annotation_from_record
+from warta.schema.validate import check_annotation
 from warta.store import Version
 
 
@@ -48,11 +50,11 @@ def corpus_problems(version: Version) -> list[str]:
 
 
 def gold_problems(
-    layout: Layout, snapshot: Version, corpus: Version, schema: AnnotationSchema
+    repo: Repository, snapshot: Version, corpus: Version, schema: AnnotationSchema
 ) -> list[str]:
     """Gold against its corpus and schema: spans, ids, arguments, roles, clusters, the export."""
     problems = []
-    export = layout.root / snapshot.manifest["export"]["path"]
+    export = repo.root / snapshot.manifest["export"]["path"]
     if not export.is_file():
         problems.append(f"gold {snapshot.name}: its Label Studio export {export} is missing")
     elif hashlib.sha256(export.read_bytes()).hexdigest() != snapshot.manifest["export"]["sha256"]:
@@ -71,44 +73,7 @@ def gold_problems(
 
 def _document_problems(where: str, doc: dict, schema: AnnotationSchema) -> list[str]:
     problems = []
-    text = doc["text"]
-    ids = [m["mention_id"] for m in doc["entities"]] + [e["event_id"] for e in doc["events"]]
-    if len(ids) != len(set(ids)):
-        problems.append(f"{where}: mention or event ids are not unique")
-    mentions = {m["mention_id"]: m for m in doc["entities"]}
-    canonical: dict[str, str] = {}
-    for m in doc["entities"]:
-        if m["type"] not in schema.entity_types:
-            problems.append(
-                f"{where}, {m['mention_id']}: entity type {m['type']!r} not in the schema"
-            )
-        if text[m["start"] : m["end"]] != m["text"]:
-            problems.append(f"{where}, {m['mention_id']}: span does not reproduce {m['text']!r}")
-        if (
-            m["entity_id"]
-            and canonical.setdefault(m["entity_id"], m["canonical_name"]) != m["canonical_name"]
-        ):
-            problems.append(f"{where}: cluster {m['entity_id']!r} has two canonical names")
-    for event in doc["events"]:
-        name = f"{where}, {event['event_id']}"
-        if event["type"] not in schema.event_types or event["realis"] not in schema.realis:
-            problems.append(f"{name}: event type or realis not in the schema")
-            continue
-        if text[event["trigger_start"] : event["trigger_end"]] != event["trigger_text"]:
-            problems.append(f"{name}: trigger span does not reproduce {event['trigger_text']!r}")
-        if (
-            event["mode"] is not None
-            and event["mode"] not in schema.event_types[event["type"]].modes
-        ):
-            problems.append(f"{name}: mode {event['mode']!r} not allowed for {event['type']}")
-        for argument in event["arguments"]:
-            target = mentions.get(argument["mention_id"])
-            if target is None:
-                problems.append(
-                    f"{name}: argument points at missing mention {argument['mention_id']}"
-                )
-                continue
-            reason = schema.role_allows(event["type"], argument["role"], target["type"])
-            if reason:
-                problems.append(f"{name}: {reason}")
+    for found in check_annotation(annotation_from_record(doc), doc["text"], schema):
+        argument = "" if found.argument is None else f" argument {found.argument}"
+        problems.append(f"{where}, {found.subject}{argument}: {found.message}")
     return problems

@@ -21,7 +21,7 @@ import yaml
 
 from warta import __version__
 from warta.errors import StoreError, WartaError
-from warta.layout import Layout
+from warta.repository import Repository
 from warta.store import _fsync_dir, sha256_file, write_atomic
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
@@ -54,12 +54,8 @@ def size_category(rows: int) -> str:
     return "n<1K" if rows < 1_000 else "1K<n<10K" if rows < 10_000 else "10K<n<100K"
 
 
-def release_dir(layout: Layout, version: str) -> Path:
-    return layout.root / "dist" / f"warta-{version}"
-
-
-def releases(layout: Layout) -> list[Path]:
-    folder = layout.root / "dist"
+def releases(repo: Repository) -> list[Path]:
+    folder = repo.dist_dir
     return (
         sorted(p for p in folder.glob("warta-*") if (p / "release.json").is_file())
         if folder.is_dir()
@@ -68,10 +64,10 @@ def releases(layout: Layout) -> list[Path]:
 
 
 @contextlib.contextmanager
-def _release_lock(layout: Layout):
+def _release_lock(repo: Repository):
     from filelock import FileLock, Timeout
 
-    folder = layout.root / "dist"
+    folder = repo.dist_dir
     folder.mkdir(exist_ok=True)
     lock = FileLock(folder / ".lock", timeout=0)
     try:
@@ -87,38 +83,35 @@ def _release_lock(layout: Layout):
 
 
 def make_release(
-    layout: Layout, version: str, *, corpus: str = "latest", gold: str = "latest"
+    repo: Repository, version: str, *, corpus: str = "latest", gold: str = "latest"
 ) -> Path:
     """Check the pinned versions and write ``dist/warta-<version>/``; returns its path."""
-    from warta.annotations.gold import gold_store
-    from warta.corpus.pipeline import corpus_store
     from warta.dataset.integrity import corpus_problems, gold_problems
-    from warta.schema.annotation import load_schema
 
     if not SEMVER.match(version):
         raise WartaError(f"release version {version!r} is not X.Y.Z")
-    corpus_version = corpus_store(layout.corpus_versions).get(corpus)
-    snapshot = gold_store(layout.annotations_dir).get(gold)
-    schema = load_schema(layout.schema_file)
+    corpus_version = repo.corpus(corpus)
+    snapshot = repo.gold_store().get(gold)
+    schema = repo.schema()
     problems = (
-        corpus_store(layout.corpus_versions).verify(corpus_version.name)
-        + gold_store(layout.annotations_dir).verify(snapshot.name)
+        repo.corpus_store().verify(corpus_version.name)
+        + repo.gold_store().verify(snapshot.name)
         + corpus_problems(corpus_version)
-        + gold_problems(layout, snapshot, corpus_version, schema)
+        + gold_problems(repo, snapshot, corpus_version, schema)
     )
     if problems:
         raise WartaError(
             f"release {version} refused: {len(problems)} problem(s); first: {problems[0]}"
         )
-    with _release_lock(layout):
-        target = release_dir(layout, version)
+    with _release_lock(repo):
+        target = repo.release_dir(version)
         if target.exists():
             raise WartaError(f"{target}: release {version} exists; releases are immutable")
-        for leftover in (layout.root / "dist").glob(".staging-*"):
+        for leftover in repo.dist_dir.glob(".staging-*"):
             shutil.rmtree(leftover, ignore_errors=True)
-        staging = layout.root / "dist" / f".staging-{version}-{uuid.uuid4().hex[:8]}"
+        staging = repo.dist_dir / f".staging-{version}-{uuid.uuid4().hex[:8]}"
         try:
-            _write_release(layout, staging, version, corpus_version, snapshot, schema)
+            _write_release(repo, staging, version, corpus_version, snapshot, schema)
             _fsync_dir(staging)
             staging.rename(target)
         finally:
@@ -126,8 +119,8 @@ def make_release(
     return target
 
 
-def _write_release(layout, folder: Path, version: str, corpus, snapshot, schema) -> None:
-    from warta.annotations.stats import gold_stats
+def _write_release(repo, folder: Path, version: str, corpus, snapshot, schema) -> None:
+    from warta.gold.stats import gold_stats
     from warta.metrics.registry import METRICS
 
     data = folder / "data"
@@ -166,9 +159,9 @@ def _write_release(layout, folder: Path, version: str, corpus, snapshot, schema)
     write_atomic(
         folder / "release.json", json.dumps(manifest, indent=1, ensure_ascii=False).encode() + b"\n"
     )
-    for name in ("DATASHEET.md", "CITATION.cff", "CHANGELOG.md"):
-        if (layout.root / name).exists():
-            shutil.copy2(layout.root / name, folder / name)
+    for document in repo.release_documents:
+        if document.exists():
+            shutil.copy2(document, folder / document.name)
     card = card_metadata(corpus.rows("articles"), configs)
     body = release_card_body(version, manifest)
     write_atomic(

@@ -6,8 +6,19 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 
+class _Rates:
+    """Precision, recall and F1 as one dict, for counts that define the three."""
+
+    precision: float
+    recall: float
+    f1: float
+
+    def rates(self) -> dict[str, float]:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
 @dataclass(frozen=True)
-class Counts:
+class Counts(_Rates):
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -29,14 +40,7 @@ class Counts:
         return 2 * self.tp / denominator if denominator else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-        }
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, **self.rates()}
 
 
 def set_counts(gold: Iterable[Hashable], predicted: Iterable[Hashable]) -> Counts:
@@ -50,7 +54,7 @@ SEMEVAL_FIELDS = ("cor", "inc", "par", "mis", "spu")
 
 
 @dataclass(frozen=True)
-class SchemeCounts:
+class SchemeCounts(_Rates):
     """SemEval-2013 9.1 counts: correct, incorrect, partial, missed, spurious (nervaluate's names)."""
 
     cor: int = 0
@@ -92,7 +96,5 @@ class SchemeCounts:
             **dict(zip(SEMEVAL_FIELDS, self.astuple(), strict=True)),
             "possible": self.possible,
             "actual": self.actual,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
+            **self.rates(),
         }

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from warta.metrics.counts import SEMEVAL_FIELDS, SchemeCounts
-from warta.metrics.registry import SCHEMES, entity_metric
+from warta.metrics.registry import SCHEMES, metrics_of
 from warta.schema.mentions import DocumentAnnotation
 
 Span = tuple[int, int, str]
@@ -157,14 +157,7 @@ class EntityScores:
 
     def metrics(self) -> dict[str, float]:
         """Every registered entity metric by its versioned name."""
-        out = {}
-        for scheme in SCHEMES:
-            micro = self.total(scheme)
-            out[entity_metric("f1", scheme)] = micro.f1
-            out[entity_metric("precision", scheme)] = micro.precision
-            out[entity_metric("recall", scheme)] = micro.recall
-            out[entity_metric("macro_f1", scheme)] = self.macro_f1(scheme)
-        return out
+        return {spec.name: spec.compute(self) for spec in metrics_of("ner")}
 
 
 def observed_types(*sides: Sequence[Iterable[Span]]) -> tuple[str, ...]:

@@ -88,15 +88,15 @@ def _check(side: SpanArrays, n_docs: int, n_types: int) -> None:
         raise ValueError("spans must satisfy 0 <= start < end")
 
 
-def _sorted_unique(side: SpanArrays, layout: _Layout, group: np.ndarray) -> tuple[np.ndarray, ...]:
+def _sorted_unique(side: SpanArrays, repo: _Layout, group: np.ndarray) -> tuple[np.ndarray, ...]:
     """Deduplicated rows sorted by (group, start, end, type), as (group, start, end, type)."""
-    key = (group.astype(np.int64) << layout.pos | side.start) << layout.pos | side.end
-    key = np.unique(key << layout.type | side.type)
-    pos_mask, type_mask = (1 << layout.pos) - 1, (1 << layout.type) - 1
+    key = (group.astype(np.int64) << repo.pos | side.start) << repo.pos | side.end
+    key = np.unique(key << repo.type | side.type)
+    pos_mask, type_mask = (1 << repo.pos) - 1, (1 << repo.type) - 1
     return (
-        key >> (2 * layout.pos + layout.type),
-        (key >> (layout.pos + layout.type)) & pos_mask,
-        (key >> layout.type) & pos_mask,
+        key >> (2 * repo.pos + repo.type),
+        (key >> (repo.pos + repo.type)) & pos_mask,
+        (key >> repo.type) & pos_mask,
         key & type_mask,
     )
 
@@ -205,25 +205,25 @@ def score_span_arrays(
     for side in (gold, predicted):
         _check(side, n_docs, n_types)
     max_end = max([1, *(int(s.end.max()) for s in (gold, predicted) if len(s))])
-    layout = _Layout(
+    repo = _Layout(
         pos=max_end.bit_length(),
         type=max(n_types - 1, 1).bit_length(),
         group=max(n_docs * n_types - 1, 1).bit_length(),
     )
-    if not layout.fits():
+    if not repo.fits():
         return score_entities(
             gold.to_documents(n_docs, types), predicted.to_documents(n_docs, types), types
         )
-    g = _sorted_unique(gold, layout, gold.doc)
-    p = _sorted_unique(predicted, layout, predicted.doc)
+    g = _sorted_unique(gold, repo, gold.doc)
+    p = _sorted_unique(predicted, repo, predicted.doc)
     complex_doc = np.zeros(n_docs, dtype=bool)
     for side in (g, p):
         complex_doc[_within_overlap(side[0], side[1], side[2])] = True
 
-    micro = _match_view(g, p, n_docs, layout.pos)
-    g_t = _sorted_unique(_as_arrays(g), layout, g[3] * n_docs + g[0])
-    p_t = _sorted_unique(_as_arrays(p), layout, p[3] * n_docs + p[0])
-    by_type = _match_view(g_t, p_t, n_docs * n_types, layout.pos)
+    micro = _match_view(g, p, n_docs, repo.pos)
+    g_t = _sorted_unique(_as_arrays(g), repo, g[3] * n_docs + g[0])
+    p_t = _sorted_unique(_as_arrays(p), repo, p[3] * n_docs + p[0])
+    by_type = _match_view(g_t, p_t, n_docs * n_types, repo.pos)
     complex_doc[micro.chains] = True
     complex_doc[by_type.chains % n_docs] = True
 

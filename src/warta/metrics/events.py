@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from warta.metrics.counts import Counts, set_counts
-from warta.metrics.registry import EVENT_METRICS, event_metric
+from warta.metrics.registry import EVENT_METRICS, metrics_of
 from warta.schema.mentions import DocumentAnnotation
 
 
@@ -85,7 +85,7 @@ class EventScores:
 
     def metrics(self) -> dict[str, float]:
         """F1 of every event metric by its versioned name."""
-        return {event_metric(m): c.f1 for m, c in self.totals().items()}
+        return {spec.name: spec.compute(self) for spec in metrics_of("events")}
 
 
 def score_events(

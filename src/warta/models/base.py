@@ -2,13 +2,63 @@
 
 An article is a row of the corpus (``text``, ``tokens``, ``token_starts``, ``token_ends``,
 ``sentences`` ...). Output is a prediction, never gold: its provenance carries the model version.
+A model that learns says so by overriding ``train``; the benchmark runner calls it with exactly
+the Warta gold the protocol allows, and nothing else.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 
+from warta.corpus.conll import TaggedSentence
+from warta.schema.documents import sentences_of
 from warta.schema.mentions import DocumentAnnotation, EntityMention, EventMention, Provenance
+
+
+@dataclass
+class TrainingGold:
+    """Warta gold a model may learn from: documents, and the spans of each it may use.
+
+    ``spans`` maps a doc_id to half-open ``(start, end)`` character spans (whole documents, or the
+    blocks of other folds under cross-validation); gold outside them is never shown to a model.
+    """
+
+    rows: list[dict] = field(default_factory=list)  # gold ``documents`` rows
+    gold: dict[str, DocumentAnnotation] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def allows(self, doc_id: str, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.spans.get(doc_id, ()))
+
+    def documents(self) -> list[DocumentAnnotation]:
+        return [self.gold[row["doc_id"]] for row in self.rows]
+
+    def sentences(self) -> list[TaggedSentence]:
+        """The allowed gold as tagged sentences (for models that learn entities)."""
+        tagged = []
+        for row in self.rows:
+            doc = self.gold[row["doc_id"]]
+            for sentence in sentences_of(row):
+                if not self.allows(row["doc_id"], sentence.start, sentence.end):
+                    continue
+                s, e = sentence.start, sentence.end
+                spans = [
+                    (m.start - s, m.end - s, m.type)
+                    for m in doc.entities
+                    if s <= m.start and m.end <= e
+                ]
+                tagged.append(
+                    TaggedSentence(
+                        f"{row['doc_id']}:{s}",
+                        sentence.text,
+                        sentence.tokens,
+                        sentence.local_starts,
+                        sentence.local_ends,
+                        spans,
+                    )
+                )
+        return tagged
 
 
 class ExtractionModel(ABC):
@@ -19,6 +69,12 @@ class ExtractionModel(ABC):
     def model_version(self) -> str:
         """Name and version, as predictions are labelled in Label Studio and in results."""
         return f"{self.name}-{self.version}"
+
+    def train(self, gold: TrainingGold) -> None:  # noqa: B027 (learning is optional)
+        """Learn from the Warta gold the protocol allows, plus the model's own configured data.
+
+        The default learns nothing: a rule-based model or a file of predictions.
+        """
 
     @abstractmethod
     def predict_entities(self, articles: list[dict]) -> list[list[EntityMention]]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from warta.corpus.conll import TaggedSentence, bio_from_spans, read_conll, spans_from_bio
 from warta.errors import WartaError
-from warta.models import register_model
-from warta.models.base import ExtractionModel
+from warta.models.base import ExtractionModel, TrainingGold
+from warta.schema.documents import sentences_of
 from warta.schema.mentions import EntityMention
 
 
@@ -51,7 +51,6 @@ def sentence_features(tokens: list[str]) -> list[dict[str, object]]:
     return [token_features(tokens, i) for i in range(len(tokens))]
 
 
-@register_model("crf")
 class CrfModel(ExtractionModel):
     name = "crf"
     version = "1"
@@ -68,6 +67,10 @@ class CrfModel(ExtractionModel):
         self.label_map = dict(label_map or {"PER": "PER", "ORG": "ORG", "LOC": "GPE"})
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
         self._crf = None
+
+    def train(self, gold: TrainingGold) -> None:
+        """Train on ``train_path`` plus the Warta gold the protocol allows (other folds)."""
+        self.fit(extra_sentences=gold.sentences())
 
     def fit(
         self,
@@ -101,12 +104,10 @@ class CrfModel(ExtractionModel):
         results = []
         for article in articles:
             mentions = []
-            for sentence in article["sentences"]:
-                lo, hi = sentence["token_start"], sentence["token_end"]
-                tokens = article["tokens"][lo:hi]
-                starts, ends = article["token_starts"][lo:hi], article["token_ends"][lo:hi]
-                tags = self._crf.predict_single(sentence_features(tokens))
-                for start, end, kind in spans_from_bio(starts, ends, tags):
+            for sentence in sentences_of(article):
+                tags = self._crf.predict_single(sentence_features(sentence.tokens))
+                spans = spans_from_bio(sentence.token_starts, sentence.token_ends, tags)
+                for start, end, kind in spans:
                     text = article["text"][start:end]
                     mentions.append(EntityMention(f"c{start}", kind, start, end, text))
             results.append(mentions)

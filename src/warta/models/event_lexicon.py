@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from warta.models import get_model, register_model
-from warta.models.base import ExtractionModel
-from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
+from warta.models import get_model
+from warta.models.base import ExtractionModel, TrainingGold
+from warta.schema.mentions import Argument, EntityMention, EventMention
 
 MAX_DISTANCE = 200
 """Characters between a trigger and an argument beyond which nothing is attached."""
 
 
-@register_model("event_lexicon")
 class EventLexiconModel(ExtractionModel):
     name = "event_lexicon"
     version = "1"
@@ -34,19 +33,13 @@ class EventLexiconModel(ExtractionModel):
     def model_version(self) -> str:
         return f"{self.name}-{self.version}+{self.entity_model.model_version}"
 
-    def fit_gold(self, docs: list[DocumentAnnotation], rows: list[dict], units: list) -> None:
-        """Learn triggers and argument habits from the gold events inside the training units."""
-        spans = defaultdict(list)
-        for unit in units:
-            spans[unit.doc_id].append((unit.start, unit.end))
+    def train(self, gold: TrainingGold) -> None:
+        """Learn triggers and argument habits from the gold events the protocol allows."""
         lexicon: dict[str, Counter] = defaultdict(Counter)
         roles: dict[str, Counter] = defaultdict(Counter)
-        for doc in docs:
+        for doc in gold.documents():
             for event in doc.events:
-                if not any(
-                    s <= event.trigger_start and event.trigger_end <= e
-                    for s, e in spans[doc.doc_id]
-                ):
+                if not gold.allows(doc.doc_id, event.trigger_start, event.trigger_end):
                     continue
                 lexicon[event.trigger_text.lower()][event.type, event.mode, event.realis] += 1
                 for argument in event.arguments:

@@ -36,9 +36,8 @@ import json
 from pathlib import Path
 
 from warta.errors import InputError, listed_problems
-from warta.layout import Layout
-from warta.models import register_model
 from warta.models.base import ExtractionModel
+from warta.repository import Repository
 from warta.schema.annotation import AnnotationSchema, load_schema
 from warta.schema.mentions import (
     Argument,
@@ -47,18 +46,12 @@ from warta.schema.mentions import (
     EventMention,
     Provenance,
 )
+from warta.schema.records import ENTITY_FIELDS, EVENT_FIELDS
+from warta.schema.validate import check_annotation, is_int
 
 LINE_KEYS = {"doc_id", "entities", "events", "model_version"}
-ENTITY_KEYS = {"type", "start", "end", "text"}
-EVENT_KEYS = {
-    "type",
-    "trigger_start",
-    "trigger_end",
-    "trigger_text",
-    "realis",
-    "mode",
-    "arguments",
-}
+ENTITY_KEYS = set(ENTITY_FIELDS[1:5])  # type, start, end, text (no id: entities are indexed)
+EVENT_KEYS = {*EVENT_FIELDS[1:], "arguments"}
 ARGUMENT_KEYS = {"role", "entity"}
 
 
@@ -77,7 +70,6 @@ class PredictionsInvalid(InputError):
         return (type(self), (self.path, self.problems))
 
 
-@register_model("predictions")
 class PredictionsFile(ExtractionModel):
     name = "predictions"
     version = "1"
@@ -88,7 +80,7 @@ class PredictionsFile(ExtractionModel):
             self.data = self.path.read_bytes()
         except OSError as err:
             raise InputError(str(self.path), f"cannot read file ({err.strerror})") from None
-        schema_file = Path(schema_path) if schema_path else Layout.find().schema_file
+        schema_file = Path(schema_path) if schema_path else Repository.find().schema_file
         self.schema = load_schema(schema_file)
         self._version = self._file_version()
 
@@ -174,15 +166,36 @@ def read_line(line: str, schema: AnnotationSchema, texts: dict[str, str], proble
     if version is not None and not isinstance(version, str):
         problems.append("model_version must be a string")
     text = texts[doc_id]
-    entities = read_entities(_list(record, "entities", problems), schema, text, problems)
-    events = read_events(_list(record, "events", problems), schema, text, entities, problems)
-    return doc_id, [m for m in entities if m is not None], events
+    entities = read_entities(_list(record, "entities", problems), text, problems)
+    events = read_events(_list(record, "events", problems), text, entities, problems)
+    doc = DocumentAnnotation(doc_id, [m for m in entities if m is not None], events)
+    for found in check_annotation(doc, text, schema, name=_position):
+        where = _position(found.subject)
+        if found.argument is not None:
+            where += f" argument {found.argument}"
+        problems.append(f"{where}: {found.message}")
+    return doc_id, doc.entities, doc.events
 
 
-def read_entities(items: list, schema: AnnotationSchema, text: str, problems: list[str]):
-    """Entity mentions ``e0, e1 ...`` in file order; ``None`` where an entry is invalid."""
+def _position(mention_id: str) -> str:
+    """``e3`` -> ``entity 3``, ``v0`` -> ``event 0``: how the file's author finds it."""
+    return f"{'entity' if mention_id[0] == 'e' else 'event'} {mention_id[1:]}"
+
+
+def _claimed_text(item: dict, start_key: str, end_key: str, text: str, text_key: str):
+    """The text an entry claims for its span: given, else what the span covers."""
+    given = item.get(text_key)
+    if given is not None:
+        return given
+    start, end = item.get(start_key), item.get(end_key)
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+        return text[start:end]
+    return ""
+
+
+def read_entities(items: list, text: str, problems: list[str]) -> list[EntityMention | None]:
+    """Entity mentions ``e0, e1 ...`` in file order; ``None`` where an entry is not an object."""
     mentions: list[EntityMention | None] = []
-    seen: dict[tuple, int] = {}
     for index, item in enumerate(items):
         where = f"entity {index}"
         if not isinstance(item, dict):
@@ -190,28 +203,16 @@ def read_entities(items: list, schema: AnnotationSchema, text: str, problems: li
             mentions.append(None)
             continue
         _unknown_keys(item, ENTITY_KEYS, where, problems)
-        kind = item.get("type")
-        span = _span(item, "start", "end", text, where, problems)
-        ok = span is not None
-        if not isinstance(kind, str) or kind not in schema.entity_types:
-            problems.append(
-                f"{where}: type {kind!r} is not an entity type of the schema "
-                f"({', '.join(schema.entity_types)})"
-            )
-            ok = False
-        if ok and (kind, *span) in seen:
-            problems.append(f"{where} repeats entity {seen[(kind, *span)]} (same type and span)")
-        if ok:
-            seen.setdefault((kind, *span), index)
+        claimed = _claimed_text(item, "start", "end", text, "text")
         mentions.append(
-            EntityMention(f"e{index}", kind, span[0], span[1], text[span[0] : span[1]])
-            if ok
-            else None
+            EntityMention(
+                f"e{index}", item.get("type"), item.get("start"), item.get("end"), claimed
+            )
         )
     return mentions
 
 
-def read_events(items, schema: AnnotationSchema, text: str, entities, problems: list[str]):
+def read_events(items, text: str, entities, problems: list[str]) -> list[EventMention]:
     """Event mentions ``v0, v1 ...`` in file order, arguments resolved to entity mention ids."""
     events: list[EventMention] = []
     for index, item in enumerate(items):
@@ -220,21 +221,6 @@ def read_events(items, schema: AnnotationSchema, text: str, entities, problems: 
             problems.append(f"{where}: expected an object, got {type(item).__name__}")
             continue
         _unknown_keys(item, EVENT_KEYS, where, problems)
-        kind = item.get("type")
-        event_type = schema.event_types.get(kind) if isinstance(kind, str) else None
-        if event_type is None:
-            problems.append(
-                f"{where}: type {kind!r} is not an event type of the schema "
-                f"({', '.join(schema.event_types)})"
-            )
-        span = _span(item, "trigger_start", "trigger_end", text, where, problems, "trigger_text")
-        realis = item.get("realis", "actual")
-        if not isinstance(realis, str) or realis not in schema.realis:
-            problems.append(f"{where}: realis {realis!r} is not one of {', '.join(schema.realis)}")
-        mode = item.get("mode")
-        if mode is not None and event_type is not None and mode not in event_type.modes:
-            allowed = ", ".join(event_type.modes) or "none, so null"
-            problems.append(f"{where}: mode {mode!r} is not a mode of {kind} ({allowed})")
         arguments = []
         for number, argument in enumerate(_list(item, "arguments", problems, where)):
             label = f"{where} argument {number}"
@@ -243,46 +229,27 @@ def read_events(items, schema: AnnotationSchema, text: str, entities, problems: 
                 continue
             _unknown_keys(argument, ARGUMENT_KEYS, label, problems)
             role, target = argument.get("role"), argument.get("entity")
-            if not _is_int(target) or not 0 <= target < len(entities):
+            if not is_int(target) or not 0 <= target < len(entities):
                 problems.append(
                     f"{label}: entity {target!r} is not an index into this line's "
                     f"{len(entities)} entities"
                 )
                 continue
-            mention = entities[target]
-            if mention is None or event_type is None:
-                continue  # already reported: the entity or the event type is invalid
-            if why := schema.role_allows(kind, str(role), mention.type):
-                problems.append(f"{label}: {why}")
-                continue
-            arguments.append(Argument(str(role), mention.mention_id))
-        if event_type is not None and span is not None:
-            trigger = text[span[0] : span[1]]
-            events.append(
-                EventMention(f"v{index}", kind, *span, trigger, str(realis), mode, tuple(arguments))
+            if entities[target] is not None:  # else already reported: not an object
+                arguments.append(Argument(str(role), entities[target].mention_id))
+        events.append(
+            EventMention(
+                f"v{index}",
+                item.get("type"),
+                item.get("trigger_start"),
+                item.get("trigger_end"),
+                _claimed_text(item, "trigger_start", "trigger_end", text, "trigger_text"),
+                item.get("realis", "actual"),
+                item.get("mode"),
+                tuple(arguments),
             )
+        )
     return events
-
-
-def _span(item, start_key, end_key, text, where, problems, text_key="text"):
-    start, end = item.get(start_key), item.get(end_key)
-    if not _is_int(start) or not _is_int(end):
-        problems.append(f"{where}: {start_key} and {end_key} must be integers")
-        return None
-    if not 0 <= start < end <= len(text):
-        problems.append(
-            f"{where}: span {start}-{end} is out of range or empty "
-            f"(0 <= start < end <= {len(text)})"
-        )
-        return None
-    given = item.get(text_key)
-    if given is not None and given != text[start:end]:
-        problems.append(
-            f"{where}: {text_key} {given!r} does not match the document at {start}-{end} "
-            f"({text[start:end]!r})"
-        )
-        return None
-    return start, end
 
 
 def _list(record: dict, key: str, problems: list[str], where: str = "") -> list:
@@ -300,7 +267,3 @@ def _unknown_keys(record: dict, known: set[str], where: str, problems: list[str]
             f"{where + ': ' if where else ''}unknown key(s) {', '.join(unknown)} "
             f"(allowed: {', '.join(sorted(known))})"
         )
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

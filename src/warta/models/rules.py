@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from warta.models import register_model
 from warta.models.base import ExtractionModel
 from warta.schema.mentions import Argument, EntityMention, EventMention
 
@@ -145,7 +144,6 @@ def _pattern_mentions(text: str, pattern: re.Pattern, kind: str, taken: list[tup
     return found
 
 
-@register_model("rules")
 class RulesModel(ExtractionModel):
     name = "rules"
     version = "1"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from warta.corpus.conll import spans_from_bio
 from warta.errors import WartaError
-from warta.layout import Layout
-from warta.models import register_model
 from warta.models.base import ExtractionModel
+from warta.repository import Repository
 from warta.schema.annotation import load_schema
+from warta.schema.documents import sentences_of
 from warta.schema.mentions import EntityMention
 
 WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model*.bin")
@@ -98,7 +98,6 @@ def checkpoint_digest(folder: Path, extra: str = "") -> str:
     return digest.hexdigest()[:12]
 
 
-@register_model("transformers")
 class TransformersModel(ExtractionModel):
     name = "transformers"
     version = "1"
@@ -124,7 +123,7 @@ class TransformersModel(ExtractionModel):
             )
         self.batch_size, self.max_length, self.device = int(batch_size), int(max_length), device
         self.label_map = dict(label_map) if label_map is not None else None
-        schema_file = Path(schema_path) if schema_path else Layout.find().schema_file
+        schema_file = Path(schema_path) if schema_path else Repository.find().schema_file
         self.entity_types = set(load_schema(schema_file).entity_types)
         self._version = (
             f"transformers-{self.checkpoint.resolve().name}-"
@@ -190,12 +189,11 @@ class TransformersModel(ExtractionModel):
         # (article, sentence) pairs and the word windows that cover each sentence
         sentences, windows = [], []
         for a, article in enumerate(articles):
-            for sentence in article["sentences"]:
-                lo, hi = sentence["token_start"], sentence["token_end"]
-                if hi <= lo:
+            for sentence in sentences_of(article):
+                words = sentence.tokens
+                if not words:
                     continue
-                words = article["tokens"][lo:hi]
-                sentences.append((a, lo, hi))
+                sentences.append((a, sentence))
                 for start, end in word_windows(self._subtoken_counts(words), self._budget()):
                     windows.append((len(sentences) - 1, words[start:end]))
         labels: list[list[str]] = [[] for _ in sentences]
@@ -206,11 +204,12 @@ class TransformersModel(ExtractionModel):
             ):
                 labels[index] += predicted
         results: list[list[EntityMention]] = [[] for _ in articles]
-        for (a, lo, hi), sentence_labels in zip(sentences, labels, strict=True):
+        for (a, sentence), sentence_labels in zip(sentences, labels, strict=True):
             article = articles[a]
             tags = label_tags(sentence_labels, self._mapping)
-            starts, ends = article["token_starts"][lo:hi], article["token_ends"][lo:hi]
-            for start, end, kind in spans_from_bio(starts, ends, tags):
+            for start, end, kind in spans_from_bio(
+                sentence.token_starts, sentence.token_ends, tags
+            ):
                 results[a].append(
                     EntityMention(f"t{start}", kind, start, end, article["text"][start:end])
                 )

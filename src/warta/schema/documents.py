@@ -7,6 +7,9 @@ beside their offsets for convenience and always equal ``text[start:end]``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 BLOCK_TYPES = ("headline", "subheading", "dateline", "credit", "caption", "paragraph")
@@ -72,3 +75,41 @@ ARTICLE_SCHEMA = pa.schema(
 
 VOLATILE_FIELDS = ("ingested_at", "pipeline_version", "record_sha256")
 """Fields left out of ``record_sha256``: re-ingesting unchanged content must change nothing."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence cut out of an article row: its span, text, tokens and their offsets."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: list[str]
+    token_starts: list[int]  # offsets into the article text
+    token_ends: list[int]
+
+    @property
+    def local_starts(self) -> list[int]:
+        """Token starts as offsets into the sentence text."""
+        return [x - self.start for x in self.token_starts]
+
+    @property
+    def local_ends(self) -> list[int]:
+        return [x - self.start for x in self.token_ends]
+
+
+def sentences_of(article: dict) -> Iterator[Sentence]:
+    """The sentences of an ``ARTICLE_SCHEMA`` row (or a gold ``documents`` row), in order."""
+    text = article["text"]
+    for index, s in enumerate(article["sentences"]):
+        lo, hi = s["token_start"], s["token_end"]
+        yield Sentence(
+            index,
+            s["start"],
+            s["end"],
+            text[s["start"] : s["end"]],
+            article["tokens"][lo:hi],
+            article["token_starts"][lo:hi],
+            article["token_ends"][lo:hi],
+        )

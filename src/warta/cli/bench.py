@@ -7,11 +7,12 @@ import sys
 import traceback
 
 from warta.errors import WartaError
-from warta.layout import Layout
+from warta.repository import Repository
 
 
 def _report(cfg) -> None:
     from warta.benchmarks.runner import run
+    from warta.metrics.registry import PRIMARY
 
     try:
         result = run(cfg)
@@ -20,12 +21,12 @@ def _report(cfg) -> None:
             traceback.print_exc()
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)
-    primary = "entity_f1_strict_v1" if result.task == "ner" else "trigger_f1_cls_v1"
+    primary = PRIMARY[result.task]
     value = result.metrics[primary]
     print(
         f"{result.entry} [{result.task}/{result.protocol}, {len(result.unit_counts['units'])} "
         f"{result.unit}s, gold {result.gold['version']}]: {primary} = {value.value:.3f} "
-        f"(95% CI {value.ci_low:.3f}-{value.ci_high:.3f})"
+        f"({value.confidence:.0%} CI {value.ci_low:.3f}-{value.ci_high:.3f})"
     )
 
 
@@ -33,7 +34,7 @@ def main() -> None:
     import hydra
 
     try:
-        configs = Layout.find().root / "configs"
+        configs = Repository.find().configs_dir
     except WartaError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)

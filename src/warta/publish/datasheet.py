@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from warta.errors import WartaError
-from warta.layout import Layout
+from warta.repository import Repository
 
 BLOCK = re.compile(
     r"(<!-- warta:begin (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- warta:end (?P=name) -->)", re.S
@@ -28,12 +28,11 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def corpus_block(layout: Layout) -> str:
-    from warta.corpus.pipeline import corpus_store
-    from warta.corpus.stats import corpus_summary
+def corpus_block(repo: Repository) -> str:
+    from warta.corpus.summary import corpus_summary
 
     rows = []
-    for version in corpus_store(layout.corpus_versions).versions():
+    for version in repo.corpus_store().versions():
         s = corpus_summary(version)
         blocks = ", ".join(
             f"{k.split(': ')[1]} {v}" for k, v in s.items() if k.startswith("blocks: ")
@@ -57,11 +56,10 @@ def corpus_block(layout: Layout) -> str:
     return _table(header, rows)
 
 
-def gold_block(layout: Layout) -> str:
-    from warta.annotations.gold import gold_store
-    from warta.annotations.stats import gold_stats
+def gold_block(repo: Repository) -> str:
+    from warta.gold.stats import gold_stats
 
-    snapshot = gold_store(layout.annotations_dir).latest()
+    snapshot = repo.gold_store().latest()
     if snapshot is None:
         return "No gold snapshot yet.\n"
     stats = gold_stats(snapshot)
@@ -74,9 +72,9 @@ def gold_block(layout: Layout) -> str:
     return intro + _table(["", *splits], [[k, *(stats[s].get(k, 0) for s in splits)] for k in keys])
 
 
-def agreement_block(layout: Layout) -> str:
+def agreement_block(repo: Repository) -> str:
     """Agreement of every pair of annotators in the newest agreement file, by export."""
-    files = sorted((layout.annotations_dir / "agreement").glob("*.json"))
+    files = sorted(repo.agreement_dir.glob("*.json"))
     if not files:
         return "No agreement measured yet.\n"
     rows = []
@@ -96,25 +94,27 @@ def agreement_block(layout: Layout) -> str:
     return _table(header, rows)
 
 
-def leaderboard_block(layout: Layout) -> str:
-    from warta.annotations.gold import gold_store
+def leaderboard_block(repo: Repository) -> str:
     from warta.benchmarks.leaderboard import build_boards, load_results
 
-    folder = layout.root / "benchmarks" / "results"
-    gold = gold_store(layout.annotations_dir).latest()
+    folder = repo.results_dir
+    gold = repo.gold_store().latest()
     if not folder.is_dir() or gold is None:
         return "No benchmark results yet.\n"
     rows = []
-    for board in build_boards(load_results(folder), gold.name, gold.content_sha256):
+    boards = build_boards(load_results(folder), gold.name, gold.content_sha256)
+    for board in boards:
         for rank, entry in enumerate(board.entries, start=1):
             value = entry.result.metrics[board.primary]
             rows.append([f"{board.task}/{board.protocol}", rank, entry.result.model_version, board.primary,
                          f"{value.value:.3f} ({value.ci_low:.3f}-{value.ci_high:.3f})",
                          f"{len(entry.result.unit_counts['units'])} {entry.result.unit}s"])  # fmt: skip
-    return _table(["task/protocol", "rank", "model", "metric", "F1 (95% CI)", "units"], rows)
+    levels = sorted({board.confidence for board in boards if board.entries})
+    interval = f"F1 ({'/'.join(levels) or '-'} CI)"
+    return _table(["task/protocol", "rank", "model", "metric", interval, "units"], rows)
 
 
-BLOCKS: dict[str, Callable[[Layout], str]] = {
+BLOCKS: dict[str, Callable[[Repository], str]] = {
     "corpus": corpus_block,
     "gold": gold_block,
     "agreement": agreement_block,
@@ -122,7 +122,7 @@ BLOCKS: dict[str, Callable[[Layout], str]] = {
 }
 
 
-def render(layout: Layout, text: str) -> str:
+def render(repo: Repository, text: str) -> str:
     """The datasheet with every marked block regenerated from the data."""
 
     def fill(match: re.Match) -> str:
@@ -131,6 +131,6 @@ def render(layout: Layout, text: str) -> str:
             raise WartaError(
                 f"DATASHEET.md: unknown generated block {name!r} (blocks: {', '.join(BLOCKS)})"
             )
-        return f"{match.group(1)}{BLOCKS[name](layout)}{match.group(4)}"
+        return f"{match.group(1)}{BLOCKS[name](repo)}{match.group(4)}"
 
     return BLOCK.sub(fill, text)

@@ -12,20 +12,15 @@ import hashlib
 import json
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from warta.errors import WartaError
+from warta.gold.splits import SPLITS
 from warta.schema.annotation import AnnotationSchema
-from warta.schema.gold import documents_features, entities_features, events_features
+from warta.schema.documents import sentences_of
+from warta.schema.features import documents_features, entities_features, events_features
 from warta.schema.mentions import DocumentAnnotation, EntityMention
+from warta.schema.records import entity_record, event_record
 from warta.store import Version, VersionDiff, VersionedStore
-
-SPLITS = ("train", "validation", "test")
-DEFAULT_SPLIT = "test"
-
-
-def gold_store(annotations_dir: Path) -> VersionedStore:
-    return VersionedStore(annotations_dir / "gold", "gold", primary_table="documents")
 
 
 @dataclass
@@ -92,51 +87,18 @@ def write_gold_snapshot(
         return version, diff
 
 
-def _mention_row(m: EntityMention, doc: DocumentAnnotation) -> dict:
+def _provenance_fields(doc: DocumentAnnotation) -> dict:
     p = doc.provenance
-    return {
-        **m.__dict__,
-        "task_id": p.task_id,
-        "annotation_id": p.annotation_id,
-        "annotator": p.annotator,
-    }
-
-
-def _event_rows(doc: DocumentAnnotation) -> list[dict]:
-    p = doc.provenance
-    rows = []
-    for event in doc.events:
-        arguments = []
-        for argument in event.arguments:
-            mention = doc.mention(argument.mention_id)
-            arguments.append(
-                {
-                    "role": argument.role,
-                    "mention_id": argument.mention_id,
-                    "type": mention.type,
-                    "start": mention.start,
-                    "end": mention.end,
-                    "text": mention.text,
-                }
-            )
-        fields = {k: v for k, v in event.__dict__.items() if k != "arguments"}
-        rows.append(
-            {
-                **fields,
-                "arguments": arguments,
-                "task_id": p.task_id,
-                "annotation_id": p.annotation_id,
-                "annotator": p.annotator,
-            }
-        )
-    return rows
+    return {"task_id": p.task_id, "annotation_id": p.annotation_id, "annotator": p.annotator}
 
 
 def document_row(article: dict, doc: DocumentAnnotation, gold: GoldInput, split: str) -> dict:
+    provenance = _provenance_fields(doc)
     entities = [
-        _mention_row(m, doc) for m in sorted(doc.entities, key=lambda m: (m.start, m.end, m.type))
+        {**entity_record(m), **provenance}
+        for m in sorted(doc.entities, key=lambda m: (m.start, m.end, m.type))
     ]
-    events = _event_rows(doc)
+    events = [{**event_record(e, doc), **provenance} for e in doc.events]
     events.sort(key=lambda e: (e["trigger_start"], e["trigger_end"], e["type"]))
     content = {
         "split": split,
@@ -182,19 +144,15 @@ def bio_tags(mentions: list[EntityMention], starts: list[int], ends: list[int]) 
 
 def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSchema) -> list[dict]:
     """One ``entities`` row and one ``events`` row per sentence of the document."""
-    text = article["text"]
     label_ids = {label: index for index, label in enumerate(schema.bio_labels)}
     by_start = sorted(doc.entities, key=lambda m: (m.start, m.end))
     mention_starts = [m.start for m in by_start]
     triggers = sorted(doc.events, key=lambda ev: ev.trigger_start)
     trigger_starts = [ev.trigger_start for ev in triggers]
     rows = []
-    for index, sentence in enumerate(article["sentences"]):
-        s, e = sentence["start"], sentence["end"]
-        lo, hi = sentence["token_start"], sentence["token_end"]
-        starts = [x - s for x in article["token_starts"][lo:hi]]
-        ends = [x - s for x in article["token_ends"][lo:hi]]
-        tokens = article["tokens"][lo:hi]
+    for sentence in sentences_of(article):
+        index, s, e, tokens = sentence.index, sentence.start, sentence.end, sentence.tokens
+        starts, ends = sentence.local_starts, sentence.local_ends
         window = by_start[bisect_left(mention_starts, s) : bisect_left(mention_starts, e)]
         inside = [m for m in window if m.end <= e]
         local = [
@@ -206,7 +164,7 @@ def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSche
             "id": row_id,
             "doc_id": article["doc_id"],
             "sentence": index,
-            "text": text[s:e],
+            "text": sentence.text,
             "tokens": tokens,
             "token_starts": starts,
             "token_ends": ends,
@@ -246,7 +204,7 @@ def sentence_rows(article: dict, doc: DocumentAnnotation, schema: AnnotationSche
                     "id": row_id,
                     "doc_id": article["doc_id"],
                     "sentence": index,
-                    "text": text[s:e],
+                    "text": sentence.text,
                     "tokens": tokens,
                     "entity_mentions": [
                         {"id": m.mention_id, "entity_type": m.type, **located(*_span(m))}
@@ -277,3 +235,10 @@ def _locator(starts: list[int], ends: list[int], offset: int):
         }
 
     return located
+
+
+def gold_documents(snapshot: Version, split: str | None) -> list[dict]:
+    """Rows of the snapshot's ``documents`` table, of one split (``all`` or None: every split)."""
+    wanted = None if split in (None, "all") else set(snapshot.manifest["splits"].get(split, []))
+    rows = list(snapshot.iter_rows("documents"))
+    return [r for r in rows if wanted is None or r["doc_id"] in wanted]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from warta.cli.common import console, err_console, layout
+from warta.cli.common import console, err_console, repository
 
 
 def leaderboard(
@@ -20,13 +20,12 @@ def leaderboard(
     ] = True,
 ) -> None:
     """Rank results per task and protocol; refuse to rank results on other gold or metrics."""
-    from warta.annotations.gold import gold_store
     from warta.benchmarks.leaderboard import build_boards, load_results, plot, render_markdown
     from warta.store import write_atomic
 
-    lay = layout()
-    folder = results_dir or lay.root / "benchmarks" / "results"
-    gold = gold_store(lay.annotations_dir).latest()
+    repo = repository()
+    folder = results_dir or repo.results_dir
+    gold = repo.gold_store().latest()
     results = load_results(folder) if folder.is_dir() else []
     every = build_boards(
         results, gold.name if gold else None, gold.content_sha256 if gold else None
@@ -44,7 +43,15 @@ def leaderboard(
             title=f"{board.task} / {board.protocol} (gold {board.gold})",
             caption=f"F1 = {board.primary}; {_protocol_note(board)}",
         )
-        for column in ("rank", "entry", "model", "F1", "95% CI", "p vs leader", "units"):
+        for column in (
+            "rank",
+            "entry",
+            "model",
+            "F1",
+            f"{board.confidence} CI",
+            "p vs leader",
+            "units",
+        ):
             table.add_column(column, justify="right" if column in ("rank", "F1") else "left")
         for rank, entry in enumerate(board.entries, start=1):
             value = entry.result.metrics[board.primary]
@@ -56,10 +63,9 @@ def leaderboard(
         for path, reason in board.excluded:
             err_console.print(f"[yellow]not ranked[/] {path.name}: {reason}", highlight=False)
     if write:
-        out = lay.root / "benchmarks"
-        write_atomic(out / "LEADERBOARD.md", render_markdown(every).encode())
-        plot(every, out / "leaderboard.png")
-        console.print(f"wrote {out / 'LEADERBOARD.md'} and {out / 'leaderboard.png'}")
+        write_atomic(repo.leaderboard_file, render_markdown(every).encode())
+        plot(every, repo.leaderboard_plot)
+        console.print(f"wrote {repo.leaderboard_file} and {repo.leaderboard_plot}")
 
 
 def _protocol_note(board) -> str:

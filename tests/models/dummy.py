@@ -1,13 +1,11 @@
-"""A test-only model: tags every token that is a given string, so tests know what to expect."""
+"""A test-only model (not shipped, not registered): tags every token that is a given string, so tests know what to expect."""
 
 from __future__ import annotations
 
-from warta.models import register_model
 from warta.models.base import ExtractionModel
 from warta.schema.mentions import EntityMention
 
 
-@register_model("dummy")
 class DummyModel(ExtractionModel):
     name = "dummy"
     version = "1"

@@ -1,0 +1,1 @@
+"""What is generated for readers from every layer below: DATASHEET.md figures."""
