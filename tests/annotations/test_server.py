@@ -17,7 +17,7 @@ import pytest
 import requests
 from label_studio_sdk import LabelStudio
 
-from tests.annotations.conftest import LiveLabelStudio
+from tests.conftest import LiveLabelStudio
 from warta.annotations import server as server_module
 from warta.annotations.server import (
     AdminCredentials,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -86,16 +84,3 @@ def test_markdown_and_plot(results_dir, tmp_path):
     png = tmp_path / "board.png"
     plot(boards(results_dir), png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-
-
-def test_cli_prints_the_board(results_dir):
-    done = subprocess.run(
-        [sys.executable, "-m", "warta", "--root", str(REPO), "leaderboard", "--results-dir", str(results_dir), "--no-write"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert (
-        "ner / cv" in done.stdout
-        and "rules" in done.stdout
-        and "cross-validation over blocks" in done.stdout
-    )

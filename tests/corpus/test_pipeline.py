@@ -11,7 +11,6 @@ import pytest
 
 from warta.corpus.pipeline import BatchRefused, ingest
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
-from warta.errors import InputError
 from warta.store import VersionedStore
 
 ENGLISH = "The president ordered the mobilisation of twenty thousand reservists on Monday."
@@ -177,13 +176,6 @@ def test_two_workers_produce_the_same_records_as_one(tmp_path, seed_text):
         [tmp_path / "many.jsonl"], VersionedStore.for_corpus(tmp_path / "two"), workers=2
     ).version
     assert one.content_sha256 == two.content_sha256 and one.rows("articles") == 40
-
-
-def test_input_errors_survive_the_process_pool():
-    error = InputError("a.jsonl", "no 'text' field", 3)
-    import pickle
-
-    assert str(pickle.loads(pickle.dumps(error))) == "a.jsonl:3: no 'text' field"
 
 
 def test_takedown_removes_a_document_in_a_new_version(scratch_repo, store, tmp_path):

@@ -1,0 +1,70 @@
+"""Executors: one worker or a pool of two yield the same processed chunks in input order, and
+read their input lazily (a bounded number of chunks in flight)."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+import pytest
+
+from tests.conftest import SEED
+from warta.corpus.executors import EXECUTORS, LocalExecutor
+from warta.corpus.readers import RawArticle
+from warta.corpus.steps import ArticlePipeline
+from warta.errors import InputError
+
+
+def articles(n: int):
+    """Distinct Indonesian articles, with a refused input every fifth item."""
+    seed = SEED.read_text(encoding="utf-8")
+    for i in range(n):
+        if i % 5 == 4:
+            yield InputError(f"bad-{i}.txt", "empty file")
+            continue
+        text = seed.replace("Senin", f"Senin ke-{i}")
+        yield RawArticle(f"a-{i}.txt", "txt", text, hashlib.sha256(text.encode()).hexdigest())
+
+
+def summary(chunks) -> list[tuple[list, list[str]]]:
+    return [([k[2] for k in c.keys], [e.source for e in c.errors]) for c in chunks]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunks_come_back_in_input_order(workers):
+    chunks = list(LocalExecutor(workers).run(ArticlePipeline(), articles(11), chunk=3))
+    assert summary(chunks) == [
+        (["a-0.txt", "a-1.txt", "a-2.txt"], []),
+        (["a-3.txt", "a-5.txt"], ["bad-4.txt"]),
+        (["a-6.txt", "a-7.txt", "a-8.txt"], []),
+        (["a-10.txt"], ["bad-9.txt"]),
+    ]
+
+
+def test_two_workers_give_the_same_rows_as_one():
+    one = list(LocalExecutor(1).run(ArticlePipeline(), articles(9), chunk=2))
+    two = list(LocalExecutor(2).run(ArticlePipeline(), articles(9), chunk=2))
+    assert [c.keys for c in one] == [c.keys for c in two]
+    assert [c.batch.drop_columns(["ingested_at"]) if c.batch else None for c in one] == [
+        c.batch.drop_columns(["ingested_at"]) if c.batch else None for c in two
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_input_is_read_lazily(workers):
+    consumed = itertools.count()
+
+    def many():  # finite, so an eager executor fails here instead of hanging
+        for item in itertools.repeat(InputError("x.txt", "empty file"), 400):
+            next(consumed)
+            yield item
+
+    chunks = LocalExecutor(workers).run(ArticlePipeline(), many(), chunk=4)
+    first = next(chunks)
+    chunks.close()
+    assert len(first.errors) == 4
+    assert next(consumed) <= (2 * workers + 1) * 4  # at most 2 x workers chunks in flight
+
+
+def test_the_local_executor_is_registered_by_name():
+    assert EXECUTORS.get("local") is LocalExecutor and LocalExecutor.name == "local"

@@ -1,0 +1,69 @@
+"""DATASHEET.md: every generated figure matches the data, and a stale one is caught."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REPO
+from warta.errors import WartaError
+from warta.publish.datasheet import render
+from warta.repository import Repository
+
+SHIPPED = (REPO / "DATASHEET.md").read_text(encoding="utf-8")
+
+
+def test_shipped_datasheet_figures_are_up_to_date():
+    assert render(Repository(REPO), SHIPPED) == SHIPPED, (
+        "run `warta datasheet` and commit the result"
+    )
+
+
+def test_a_hand_edited_figure_is_regenerated():
+    stale = SHIPPED.replace("| entity mentions | 170 | 170 |", "| entity mentions | 171 | 171 |")
+    assert stale != SHIPPED
+    assert render(Repository(REPO), stale) == SHIPPED
+
+
+def test_every_block_is_filled_and_unknown_blocks_are_errors():
+    for name in ("corpus", "gold", "agreement", "leaderboard"):
+        assert (
+            f"<!-- warta:begin {name} -->\n|" in SHIPPED
+            or f"<!-- warta:begin {name} -->\nGold" in SHIPPED
+        )
+    with pytest.raises(WartaError, match="unknown generated block 'nonsense'"):
+        render(Repository(REPO), "<!-- warta:begin nonsense -->\n<!-- warta:end nonsense -->\n")
+
+
+def test_prose_outside_the_markers_stays_as_written(scratch_repo):
+    text = (
+        "# Datasheet\n\nWritten by hand.\n<!-- warta:begin gold -->\nold figures\n"
+        "<!-- warta:end gold -->\nMore prose: <!-- not a block -->\n"
+        "<!-- warta:begin agreement -->\n<!-- warta:end agreement -->\n"
+        "<!-- warta:begin leaderboard -->\nx\n<!-- warta:end leaderboard -->\nThe end.\n"
+    )
+    rendered = render(Repository(scratch_repo), text)
+    assert rendered == (
+        "# Datasheet\n\nWritten by hand.\n<!-- warta:begin gold -->\nNo gold snapshot yet.\n"
+        "<!-- warta:end gold -->\nMore prose: <!-- not a block -->\n"
+        "<!-- warta:begin agreement -->\nNo agreement measured yet.\n<!-- warta:end agreement -->\n"
+        "<!-- warta:begin leaderboard -->\nNo benchmark results yet.\n"
+        "<!-- warta:end leaderboard -->\nThe end.\n"
+    )
+    assert render(Repository(scratch_repo), rendered) == rendered
+
+
+def test_the_corpus_block_has_a_row_per_version_with_its_counts(scratch_repo):
+    from warta.corpus.pipeline import ingest
+
+    repo = Repository(scratch_repo)
+    version = ingest([repo.raw_dir], repo.corpus_store()).version
+    (row,) = version.read("articles").to_pylist()
+    block = render(repo, "<!-- warta:begin corpus -->\n<!-- warta:end corpus -->\n")
+    (line,) = [x for x in block.splitlines() if x.startswith("| v0001 ")]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[3:7] == [
+        "1",
+        str(len(row["sentences"])),
+        str(len(row["tokens"])),
+        str(len(row["text"])),
+    ]

@@ -1,0 +1,42 @@
+"""The `datasets` features of the gold layers are exactly what the shipped gold Parquet holds:
+its Arrow schema, and the features `load_dataset` reads from the file's metadata."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from datasets import ClassLabel, Features
+
+from tests.conftest import REPO
+from warta.schema.annotation import load_schema
+from warta.schema.features import documents_features, entities_features, events_features
+
+SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
+GOLD = REPO / "annotations" / "gold" / "v0001"
+LAYERS = {
+    "documents": documents_features,
+    "entities": lambda: entities_features(SCHEMA),
+    "events": events_features,
+}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_arrow_schema_equals_the_shipped_gold_files(layer):
+    shipped = pq.read_schema(GOLD / layer / "test-00000.parquet")
+    assert LAYERS[layer]().arrow_schema.equals(shipped, check_metadata=False)
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_features_in_the_shipped_metadata_are_the_same(layer):
+    metadata = pq.read_schema(GOLD / layer / "test-00000.parquet").metadata[b"huggingface"]
+    stored = json.loads(metadata)["info"]["features"]
+    assert Features.from_dict(stored) == LAYERS[layer]()
+
+
+def test_ner_tags_are_the_schema_s_bio_labels():
+    tags = entities_features(SCHEMA)["ner_tags"].feature
+    assert isinstance(tags, ClassLabel)
+    assert tags.names == SCHEMA.bio_labels
+    assert tags.names[0] == "O" and {f"B-{t}" for t in SCHEMA.entity_types} <= set(tags.names)
