@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.benchmarks.test_leaderboard import results_dir  # noqa: F401 (fixture)
 from tests.conftest import REPO
 
@@ -81,9 +79,6 @@ def test_writing_puts_the_board_and_plot_in_the_repository(tmp_path, results_dir
     assert (root / "benchmarks" / "leaderboard.png").read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="src: without benchmarks/ the write is a FileNotFoundError trace"
-)
 def test_a_repository_without_a_benchmarks_folder_is_one_line_or_works(scratch_repo, results_dir):  # noqa: F811
     done = write_board(scratch_repo, results_dir)
     assert done.returncode == 0 or done.stderr.startswith("error: ")

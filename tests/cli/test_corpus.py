@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO
 from warta.store import VersionedStore
 
@@ -150,9 +148,6 @@ def test_datasheet_check_passes_on_the_shipped_data_and_fails_when_stale(scratch
     assert warta(scratch_repo, "datasheet", "--check").returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True, reason="src: without DATASHEET.md the command is a FileNotFoundError trace"
-)
 def test_datasheet_without_a_datasheet_is_one_line(scratch_repo):
     done = warta(scratch_repo, "datasheet", "--check")
     assert done.returncode == 1 and done.stderr.startswith("error: ")

@@ -141,28 +141,14 @@ def test_problems_of_one_document_are_all_reported():
 WRONG = {"list": ["PER"], "object": {"a": 1}, "number": 3, "float": 2.5, "bool": True}
 ENTITY_FIELDS = ("type", "start", "end", "text", "entity_id", "canonical_name")
 EVENT_FIELDS = ("type", "trigger_start", "trigger_end", "trigger_text", "realis", "mode", "role")
-# Unhashable values make check_annotation raise TypeError today: it uses a trigger's offsets as a
-# duplicate key even when they are not integers (reachable from a predictions file line), an
-# entity_id as a cluster key, and a role in a dict lookup. Strict xfails: fixing it flags them.
-UNHASHED = (
-    ("event", "trigger_start"),
-    ("event", "trigger_end"),
-    ("entity", "entity_id"),
-    ("event", "role"),
-)
-RAISES_TODAY = {(kind, field, value) for kind, field in UNHASHED for value in ("list", "object")}
+# Unhashable values (lists, objects) too: offsets, cluster ids and roles are used as keys.
 
 
 def wrong_type_cases():
     for kind, fields in (("entity", ENTITY_FIELDS), ("event", EVENT_FIELDS)):
         for field in fields:
             for value in WRONG:
-                marks = ()
-                if (kind, field, value) in RAISES_TODAY:
-                    marks = pytest.mark.xfail(
-                        raises=TypeError, strict=True, reason="unhashable value is not checked"
-                    )
-                yield pytest.param(kind, field, value, id=f"{kind}-{field}-{value}", marks=marks)
+                yield pytest.param(kind, field, value, id=f"{kind}-{field}-{value}")
 
 
 @pytest.mark.parametrize(("kind", "field", "value"), list(wrong_type_cases()))

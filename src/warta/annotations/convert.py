@@ -71,8 +71,14 @@ def read_annotation(
     fields: dict[str, dict[str, str]] = defaultdict(dict)
     relations: list[dict] = []
     for item in results:
+        if not isinstance(item, dict):
+            problem(None, f"a result must be an object, got {type(item).__name__}")
+            continue
         kind = item.get("type")
         region = item.get("id")
+        if kind != "relation" and not isinstance(region, str):
+            problem(None, f"a region id must be a text, got {region!r}")
+            continue
         if kind == "relation":
             relations.append(item)
         elif kind == "labels":
@@ -157,7 +163,7 @@ def _read_relations(spans, relations, problem) -> dict[str, list[Argument]]:
     for relation in relations:
         source, target = relation.get("from_id"), relation.get("to_id")
         name = f"{source} -> {target}"
-        missing = [r for r in (source, target) if r not in spans]
+        missing = [r for r in (source, target) if not isinstance(r, str) or r not in spans]
         if missing:
             problem(missing[0], f"relation {name} points at a region that does not exist")
             continue

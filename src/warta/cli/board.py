@@ -63,6 +63,7 @@ def leaderboard(
         for path, reason in board.excluded:
             err_console.print(f"[yellow]not ranked[/] {path.name}: {reason}", highlight=False)
     if write:
+        repo.leaderboard_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(repo.leaderboard_file, render_markdown(every).encode())
         plot(every, repo.leaderboard_plot)
         console.print(f"wrote {repo.leaderboard_file} and {repo.leaderboard_plot}")

@@ -154,6 +154,8 @@ def datasheet(
     from warta.store import write_atomic
 
     path = repository().datasheet
+    if not path.is_file():
+        raise WartaError(f"{path}: no datasheet to fill in (its prose and marked blocks)")
     current = path.read_text(encoding="utf-8")
     generated = render(repository(), current)
     if check:

@@ -63,6 +63,7 @@ def check_annotation(
         (e.event_id, (e.type, e.trigger_start, e.trigger_end))
         for e in doc.events
         if _named(e.type, schema.event_types)
+        and not check_span(text, e.trigger_start, e.trigger_end, None, "")
     ]
     return problems + _duplicates(entity_keys, name) + _duplicates(event_keys, name)
 
@@ -97,7 +98,10 @@ def _entity_problems(entities, text, schema, name) -> list[MentionProblem]:
             continue
         if not known:
             continue
-        if m.entity_id is None or m.canonical_name is None:
+        for name_of, value in (("entity_id", m.entity_id), ("canonical_name", m.canonical_name)):
+            if value is not None and not isinstance(value, str):
+                problems.append(MentionProblem(m.mention_id, f"{name_of} {value!r} is not a text"))
+        if not (isinstance(m.entity_id, str) and isinstance(m.canonical_name, str)):
             continue
         first = canonical.setdefault(m.entity_id, m)
         if first.canonical_name != m.canonical_name:
@@ -138,8 +142,10 @@ def _event_problems(
         allowed = ", ".join(event_type.modes) or "none, so null"
         problem(f"mode {event.mode!r} is not a mode of {event.type} ({allowed})")
     for position, argument in enumerate(event.arguments):
-        target = mentions.get(argument.mention_id)
-        if target is None:
+        target = mentions.get(argument.mention_id) if isinstance(argument.mention_id, str) else None
+        if not isinstance(argument.role, str):
+            problem(f"role {argument.role!r} is not a role name", position)
+        elif target is None:
             problem(f"points at missing mention {argument.mention_id}", position)
         elif _named(target.type, schema.entity_types) and (
             why := schema.role_allows(event.type, argument.role, target.type)
