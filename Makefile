@@ -6,11 +6,15 @@ LS_VENV := .venv-ls
 PY := $(VENV)/bin/python
 LABEL_STUDIO_VERSION := 1.23.2
 
-.PHONY: demo test lint venv ls-venv bench clean-venv
+# One lock per need, all from one resolution (`make locks`): .venv, for development and tests,
+# installs every one of them in one pip call; a deployment picks runtime.txt plus what it needs.
+LOCKS := $(addprefix requirements/,runtime.txt annotate.txt transformers.txt ray.txt slurm.txt test.txt)
 
-$(VENV)/.installed: pyproject.toml requirements/lock.txt
+.PHONY: demo test lint venv ls-venv chromium bench locks clean-venv
+
+$(VENV)/.installed: pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(addprefix -r ,$(LOCKS))
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -24,6 +28,13 @@ $(LS_VENV)/.installed:
 
 ls-venv: $(LS_VENV)/.installed
 
+# Browser tests drive Debian's Chromium through playwright (no browser download). CI runs as root.
+chromium:
+	@test -x /usr/bin/chromium || { log=$$(mktemp) && \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	    >$$log 2>&1 && rm -f $$log; } || { cat $$log >&2; \
+	  echo "make chromium: needs Debian's chromium (as root: apt-get install chromium)" >&2; exit 1; }
+
 # The main job: ingest the bundled corpus, then the baseline sweeps scored against the shipped gold
 # (the CRF trains on ../shared/external/idner-news-2k), then the leaderboard on screen and on disk.
 demo: venv
@@ -32,7 +43,7 @@ demo: venv
 	$(VENV)/bin/warta-bench -m +experiment=event_baselines
 	$(VENV)/bin/warta leaderboard
 
-test: venv ls-venv
+test: venv ls-venv chromium
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	WARTA_LABEL_STUDIO_BIN=$(abspath $(LS_VENV))/bin/label-studio $(PY) -m pytest -q
@@ -45,6 +56,11 @@ bench: venv ls-venv
 	$(PY) benchmarks/perf/scoring.py
 	$(PY) benchmarks/perf/ingest.py
 	WARTA_LABEL_STUDIO_BIN=$(abspath $(LS_VENV))/bin/label-studio $(PY) benchmarks/perf/labelstudio.py
+
+# Rewrite requirements/*.txt after a change to pyproject.toml; current pins are kept unless
+# `$(PYTHON) requirements/compile.py --upgrade` (or --upgrade-package NAME).
+locks:
+	$(PYTHON) requirements/compile.py
 
 clean-venv:
 	rm -rf $(VENV) $(LS_VENV)

@@ -10,11 +10,10 @@ from warta.benchmarks.runner import build_model
 from warta.models.base import ExtractionModel
 
 CONFIGS = REPO / "configs"
-LOCAL = {"slurm", "ray"}  # cluster launchers need their plugin installed; shown in the README
 
 
 def options(group: str) -> list[str]:
-    return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml") if p.stem not in LOCAL)
+    return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
 
 
 def compose_with(*overrides: str, hydra_node: bool = False):
