@@ -70,7 +70,7 @@ def test_writing_puts_the_board_and_plot_in_the_repository(tmp_path, results_dir
     for folder in ("corpus", "benchmarks", "annotations/gold"):
         (root / folder).mkdir(parents=True)
     shutil.copytree(
-        REPO / "annotations" / "gold" / "v0001", root / "annotations" / "gold" / "v0001"
+        REPO / "annotations" / "gold", root / "annotations" / "gold", dirs_exist_ok=True
     )
     done = write_board(root, results_dir)
     assert done.returncode == 0, done.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 from warta.repository import ROOT_ENV
+from warta.store import VersionedStore
 
 
 def warta(*args: str, cwd: Path = REPO, root_env: str | None = None) -> subprocess.CompletedProcess:
@@ -42,7 +43,7 @@ def test_the_repository_is_found_from_a_subfolder_or_given_with_root(tmp_path):
     assert json.loads(by_root.stdout) == json.loads(found.stdout) == json.loads(by_env.stdout)
     assert (
         json.loads(found.stdout)["corpus_version"]
-        == sorted(p.name for p in (REPO / "corpus" / "versions").glob("v*"))[-1]
+        == VersionedStore.for_corpus(REPO / "corpus" / "versions").latest().name
     )
 
 

@@ -49,7 +49,7 @@ def test_bad_input_is_one_clear_line_and_verbose_adds_the_trace(scratch_repo, tm
 
 def test_verify_exits_nonzero_and_names_the_damaged_file(scratch_repo):
     warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
-    (shard,) = (scratch_repo / "corpus" / "versions" / "v0001" / "articles").glob("*.parquet")
+    (shard,) = (scratch_repo / "corpus" / "versions" / "articles").glob("*.parquet")
     data = bytearray(shard.read_bytes())
     data[100] ^= 0x01
     shard.write_bytes(bytes(data))

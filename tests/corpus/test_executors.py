@@ -1,10 +1,11 @@
-"""Executors: one worker or a pool of two yield the same processed chunks in input order, and
-read their input lazily (a bounded number of chunks in flight)."""
+"""Executors: one worker, a pool of two or a local Ray yield the same processed chunks in input
+order, and read their input lazily (a bounded number of chunks in flight)."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 
 import pytest
 
@@ -68,3 +69,42 @@ def test_input_is_read_lazily(workers):
 
 def test_the_local_executor_is_registered_by_name():
     assert EXECUTORS.get("local") is LocalExecutor and LocalExecutor.name == "local"
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """A real local Ray (2 CPUs, loopback only), shared by this module's tests."""
+    from warta.corpus.executors import start_ray
+
+    ray = start_ray(num_cpus=2)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.mark.slow
+def test_ray_executor_writes_the_same_version_as_the_local_one(local_ray, tmp_path, seed_text):
+    """Both executors run the same steps: identical records, in input order, and one version."""
+    from warta.corpus.executors import LocalExecutor, RayExecutor
+    from warta.corpus.pipeline import ingest
+    from warta.store import VersionedStore
+
+    lines = [
+        json.dumps({"text": f"Berita {i}: banjir melanda Jakarta pada hari Senin, kata BNPB."})
+        for i in range(150)
+    ]
+    lines.insert(7, json.dumps({"text": "   "}))  # one bad input: reported by both alike
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runs = {}
+    for name, executor in (("local", LocalExecutor(1)), ("ray", RayExecutor())):
+        store = VersionedStore.for_corpus(tmp_path / name)
+        report = ingest([source], store, executor=executor, skip_bad=True)
+        assert report.version is not None and [v.name for v in store.versions()] == ["v0001"]
+        runs[name] = (report, store.latest().read("articles").drop(["ingested_at"]))
+    (local, local_rows), (ray_report, ray_rows) = runs["local"], runs["ray"]
+    assert ray_rows.equals(local_rows) and ray_rows.num_rows == 150
+    assert (
+        [(e.source, e.line) for e in ray_report.rejected]
+        == [(e.source, e.line) for e in local.rejected]
+        == [(str(source), 8)]
+    )

@@ -73,7 +73,7 @@ def test_reingesting_the_same_article_changes_nothing(scratch_repo, store, tmp_p
 
 def test_second_article_adds_a_version_and_keeps_the_first_intact(scratch_repo, store, tmp_path):
     v1 = ingest([scratch_repo / "corpus" / "raw"], store).version
-    files_before = {p: p.read_bytes() for p in v1.path.rglob("*") if p.is_file()}
+    files_before = {p: p.read_bytes() for p in v1.files("articles")}
     extra = tmp_path / "banjir.jsonl"
     extra.write_text(
         json.dumps(
@@ -86,7 +86,7 @@ def test_second_article_adds_a_version_and_keeps_the_first_intact(scratch_repo, 
     v2 = report.version
     assert v2.name == "v0002" and v2.parent == "v0001" and len(report.diff.added) == 1
     assert v2.rows("articles") == 2
-    assert {p: p.read_bytes() for p in v1.path.rglob("*") if p.is_file()} == files_before
+    assert {p: p.read_bytes() for p in v1.files("articles")} == files_before
     assert store.diff("v0001", "v0002").added == report.diff.added
     assert store.verify() == []
 
@@ -132,7 +132,7 @@ def test_bad_batch_is_refused_whole_and_names_every_problem(scratch_repo, store,
     assert f"{tmp_path / 'english.txt'}: not Indonesian: language detected 'en'" in message
     assert f"{tmp_path / 'lines.jsonl'}:2: no 'text' field" in message
     assert [v.name for v in store.versions()] == ["v0001"]
-    assert store.leftover_staging() == [] and store.verify() == []
+    assert store.orphans() == [] and store.verify() == []
 
 
 def test_skip_bad_ingests_the_rest_and_records_the_rejects(scratch_repo, store, tmp_path):
@@ -165,7 +165,7 @@ def test_failure_mid_ingest_leaves_earlier_versions_and_no_partial_one(
     with pytest.raises(KeyboardInterrupt):
         ingest(sorted(tmp_path.glob("n*.txt")), store)
     assert [v.name for v in store.versions()] == ["v0001"]
-    assert store.leftover_staging() == [] and store.verify() == []
+    assert store.orphans() == [] and store.verify() == []
 
 
 def test_two_workers_produce_the_same_records_as_one(tmp_path, seed_text):

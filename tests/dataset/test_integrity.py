@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from tests.conftest import REPO
 from warta.corpus.steps import record_hash
 from warta.dataset.integrity import corpus_problems, gold_problems
+from warta.errors import StoreError
 from warta.repository import Repository
 from warta.schema.annotation import load_schema
 from warta.schema.documents import ARTICLE_SCHEMA
@@ -45,7 +47,8 @@ def corpus_version(tmp_path: Path, rows: list[dict]) -> Version:
         writer = staging.writer("articles", ARTICLE_SCHEMA)
         for row in rows:
             writer.write(row)
-        return staging.commit(parent=None, key_hashes={}, diff=VersionDiff())
+        hashes = {row["doc_id"]: row["record_sha256"] for row in rows}
+        return staging.commit(parent=None, key_hashes=hashes, diff=VersionDiff(added=list(hashes)))
 
 
 def seed_row() -> dict:
@@ -91,9 +94,24 @@ def test_each_corpus_damage_is_one_problem_naming_version_and_document(tmp_path,
     assert problem.startswith(f"corpus v0001, {row['doc_id']}: ") and damage in problem
 
 
+class RowsAsVersion:
+    """Rows offered the way ``corpus_problems`` reads a version (the store itself refuses to
+    write a duplicate key, so damage like this can only come from outside it)."""
+
+    name = "v0001"
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+
+    def iter_batches(self, table: str):
+        yield pa.RecordBatch.from_pylist(self.rows, schema=ARTICLE_SCHEMA)
+
+
 def test_a_duplicate_doc_id_is_a_problem(tmp_path):
     row = seed_row()
-    assert corpus_problems(corpus_version(tmp_path, [row, row])) == [
+    with pytest.raises(StoreError, match="written twice"):
+        corpus_version(tmp_path, [row, row])
+    assert corpus_problems(RowsAsVersion([row, row])) == [
         f"corpus v0001, {row['doc_id']}: duplicate doc_id"
     ]
 

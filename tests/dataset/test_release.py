@@ -71,7 +71,7 @@ def test_releases_are_immutable_and_versions_are_checked(repo):
 
 
 def test_damaged_data_is_refused_and_nothing_is_written(repo):
-    (shard,) = (repo.annotations_dir / "gold" / "v0001" / "entities").glob("*.parquet")
+    (shard,) = repo.gold_store().latest().files("entities")
     data = bytearray(shard.read_bytes())
     data[200] ^= 0xFF
     shard.write_bytes(bytes(data))

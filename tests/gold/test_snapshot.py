@@ -48,9 +48,9 @@ def test_a_snapshot_puts_each_split_in_its_own_shards(gold_repo):
     assert version.manifest["corpus_version"] == gold_repo.corpus.name
     assert version.manifest["schema_sha256"] == gold_repo.repo.schema().sha256
     for table in ("documents", "entities", "events"):
-        assert sorted(p.name for p in version.files(table)) == [
-            "test-00000.parquet", "train-00000.parquet",
-        ]  # fmt: skip
+        assert version.prefixes(table) == ["test", "train"]
+        assert all(p.name.startswith(f"{split}-") for split in version.prefixes(table)
+                   for p in version.files(table, split))  # fmt: skip
     assert gold_repo.repo.gold_store().verify() == []
 
 

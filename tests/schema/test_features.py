@@ -12,9 +12,10 @@ from datasets import ClassLabel, Features
 from tests.conftest import REPO
 from warta.schema.annotation import load_schema
 from warta.schema.features import documents_features, entities_features, events_features
+from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
-GOLD = REPO / "annotations" / "gold" / "v0001"
+GOLD = VersionedStore.for_gold(REPO / "annotations" / "gold").get("v0001")
 LAYERS = {
     "documents": documents_features,
     "entities": lambda: entities_features(SCHEMA),
@@ -24,13 +25,13 @@ LAYERS = {
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_arrow_schema_equals_the_shipped_gold_files(layer):
-    shipped = pq.read_schema(GOLD / layer / "test-00000.parquet")
+    (shipped,) = {pq.read_schema(path) for path in GOLD.files(layer)}
     assert LAYERS[layer]().arrow_schema.equals(shipped, check_metadata=False)
 
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_features_in_the_shipped_metadata_are_the_same(layer):
-    metadata = pq.read_schema(GOLD / layer / "test-00000.parquet").metadata[b"huggingface"]
+    metadata = pq.read_schema(GOLD.files(layer)[0]).metadata[b"huggingface"]
     stored = json.loads(metadata)["info"]["features"]
     assert Features.from_dict(stored) == LAYERS[layer]()
 

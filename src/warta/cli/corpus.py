@@ -22,17 +22,29 @@ def _store():
 @app.command("ingest")
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl files or folders")],
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (local executor).")] = 1,
+    executor: Annotated[
+        str, typer.Option(help="Where the steps run: local (this machine) or ray.")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster address (ray://head:10001 or auto); default: a local Ray."),
+    ] = None,
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Ingest the good inputs; record the bad ones.")
     ] = False,
 ) -> None:
     """Clean, segment and tokenize articles into a new immutable corpus version."""
+    from warta.corpus.executors import EXECUTORS
     from warta.corpus.pipeline import ingest as run_ingest
     from warta.corpus.summary import corpus_summary
 
+    if executor == "local" and address is not None:
+        raise WartaError("--address names a Ray cluster: use it with --executor ray")
+    chosen = EXECUTORS.get(executor)
+    runner = chosen(workers) if executor == "local" else chosen(address)
     report = run_ingest(
-        paths, _store(), workers=workers, skip_bad=skip_bad, progress=sys.stderr.isatty()
+        paths, _store(), executor=runner, skip_bad=skip_bad, progress=sys.stderr.isatty()
     )
     for problem in report.rejected:
         err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
@@ -84,21 +96,40 @@ def diff(old: str, new: str) -> None:
 
 @app.command("verify")
 def verify(version: Annotated[str | None, typer.Argument()] = None) -> None:
-    """Check checksums, row counts, schemas and content hashes; exit 1 on any damage."""
-    store = _store()
-    problems = store.verify(version)
-    for problem in problems:
-        err_console.print(f"[red]damaged[/] {problem}", highlight=False)
-    if problems:
+    """Check the corpus and gold stores: data file and log checksums, row counts, schemas and
+    content hashes. Exit 1 on damage; leftovers of an interrupted write are only reported
+    (`warta corpus vacuum` removes them)."""
+    from warta.store.table import is_leftover
+
+    repo = repository()
+    damaged = False
+    for label, store in (("", repo.corpus_store()), ("gold ", repo.gold_store())):
+        for problem in store.verify(version if not label else None):
+            leftover = is_leftover(problem)
+            damaged |= not leftover
+            tag = "[yellow]leftover[/]" if leftover else "[red]damaged[/]"
+            err_console.print(f"{tag} {problem}", highlight=False)
+        names = [version] if version and not label else [v.name for v in store.versions()]
+        if names or not label:
+            console.print(f"ok: {label}{', '.join(names) or 'no versions'}")
+    if damaged:
         raise typer.Exit(1)
-    names = [version] if version else [v.name for v in store.versions()]
-    console.print(f"ok: {', '.join(names) or 'no versions'}")
+
+
+@app.command("vacuum")
+def vacuum() -> None:
+    """Remove what interrupted writes left behind (never a file a version needs)."""
+    repo = repository()
+    for store in (repo.corpus_store(), repo.gold_store()):
+        for path in store.vacuum():
+            console.print(f"removed {repo.relative(path)}", highlight=False)
+    console.print("vacuumed: the stores hold only what their versions need")
 
 
 def demo() -> None:
     """The main job on the bundled corpus: ingest corpus/raw and summarise the current version."""
     console.rule("Warta demo: ingest the bundled articles")
-    ingest([repository().raw_dir], workers=1, skip_bad=False)
+    ingest([repository().raw_dir], workers=1, executor="local", address=None, skip_bad=False)
     version = _store().latest()
     problems = _store().verify(version.name)
     if problems:

@@ -67,6 +67,60 @@ class LocalExecutor(Executor):
                 yield pending.popleft().get()
 
 
+LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+"""Makes a Ray started here (no address) bind 127.0.0.1 only, as on a laptop: Ray's default
+listens on the machine's network address."""
+
+
+def start_ray(address: str | None = None, num_cpus: int | None = None):
+    """Connect to the Ray cluster at ``address``, or start a local one listening on loopback."""
+    import os
+
+    import ray
+
+    if ray.is_initialized():
+        return ray
+    if address is None:
+        os.environ.update(LOOPBACK_ENV)
+        ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
+    else:
+        ray.init(address=address, log_to_driver=False)
+    return ray
+
+
+class RayExecutor(Executor):
+    """A Ray cluster (or a local Ray): each chunk is a Ray task on any node.
+
+    Ray core tasks, not a Ray Data pipeline: the readers stream articles from the driver, and
+    ``ray.data.from_items`` would hold the whole input in the driver first. At most
+    ``2 x cluster CPUs`` chunks are in flight, so memory stays flat however many articles come.
+    """
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
+        self.address = address
+        self.num_cpus = num_cpus
+
+    def map_chunks(self, pipeline, chunks):
+        ray = start_ray(self.address, self.num_cpus)
+        process = ray.remote(_process_chunk)
+        shared = ray.put(pipeline)
+        in_flight = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
+        pending: collections.deque = collections.deque()
+        for part in chunks:
+            pending.append(process.remote(shared, part))
+            if len(pending) >= in_flight:
+                yield ray.get(pending.popleft())
+        while pending:
+            yield ray.get(pending.popleft())
+
+
+def _process_chunk(pipeline: ArticlePipeline, items: list) -> ProcessedChunk:
+    return pipeline.process_chunk(items)
+
+
 EXECUTORS: Registry[type[Executor]] = Registry(
-    "executor", {"local": "warta.corpus.executors:LocalExecutor"}
+    "executor",
+    {"local": "warta.corpus.executors:LocalExecutor", "ray": "warta.corpus.executors:RayExecutor"},
 )

@@ -16,9 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from warta.corpus.executors import Executor, LocalExecutor
 from warta.corpus.readers import read_articles
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
@@ -72,7 +69,7 @@ def ingest(
     pipeline = pipeline or ArticlePipeline()
 
     with store.stage() as staging:
-        parent = store.latest()
+        parent = staging.parent
         parent_hashes = parent.key_hashes("articles", store.key, store.row_hash) if parent else {}
         writer = staging.writer("articles", ARTICLE_SCHEMA)
         batch: dict[str, str] = {}
@@ -105,8 +102,6 @@ def ingest(
         )
         if report.diff.is_empty:
             return report
-        if parent is not None:
-            _carry_over(parent, writer, replaced=set(report.diff.changed))
         report.version = staging.commit(
             parent=parent,
             key_hashes={**parent_hashes, **batch},
@@ -127,24 +122,16 @@ def ingest(
         return report
 
 
-def _carry_over(parent: Version, writer, replaced: set[str]) -> None:
-    """Copy the parent's rows that this batch did not replace, one record batch at a time."""
-    drop = pa.array(sorted(replaced), type=pa.string())
-    for batch in parent.iter_batches("articles"):
-        keep = pc.invert(pc.is_in(batch.column("doc_id"), value_set=drop))
-        writer.write_batch(batch.filter(keep))
-
-
 def remove_documents(store: VersionedStore, doc_ids: list[str], reason: str) -> Version:
     """A new version without the given documents (a takedown); earlier versions stay as they were."""
     with store.stage() as staging:
-        parent = store.get("latest")
+        parent = staging.parent
+        if parent is None:
+            raise WartaError(f"{store.root}: no corpus version yet: nothing to remove")
         hashes = parent.key_hashes("articles", store.key, store.row_hash)
         unknown = sorted(set(doc_ids) - hashes.keys())
         if unknown:
             raise WartaError(f"corpus {parent.name} has no document {', '.join(unknown)}")
-        writer = staging.writer("articles", ARTICLE_SCHEMA)
-        _carry_over(parent, writer, replaced=set(doc_ids))
         kept = {k: v for k, v in hashes.items() if k not in doc_ids}
         return staging.commit(
             parent=parent,

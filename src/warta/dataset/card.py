@@ -23,8 +23,7 @@ def corpus_configs(store: VersionedStore, root: Path) -> list[dict]:
     configs = []
     versions = store.versions()
     for position, version in enumerate(reversed(versions)):
-        pattern = f"{version.path.relative_to(root).as_posix()}/articles/*.parquet"
-        files = [{"split": CORPUS_SPLIT, "path": pattern}]
+        files = version.data_files("articles", root, split=CORPUS_SPLIT)
         if position == 0:
             configs.append({"config_name": "articles", "data_files": files, "default": True})
         configs.append({"config_name": f"articles-{version.name}", "data_files": files})
@@ -45,10 +44,8 @@ def gold_configs(store: VersionedStore, root: Path) -> list[dict]:
     """``documents``/``entities``/``events`` for the newest gold snapshot, and each by version."""
     configs = []
     for position, version in enumerate(reversed(store.versions())):
-        base = version.path.relative_to(root).as_posix()
         for layer in GOLD_LAYERS:
-            splits = sorted({p.name.rsplit("-", 1)[0] for p in version.files(layer)})
-            files = [{"split": s, "path": f"{base}/{layer}/{s}-*.parquet"} for s in splits]
+            files = version.data_files(layer, root)
             if position == 0:
                 configs.append({"config_name": layer, "data_files": files})
             configs.append({"config_name": f"{layer}-gold-{version.name}", "data_files": files})

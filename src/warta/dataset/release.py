@@ -22,7 +22,7 @@ import yaml
 from warta import __version__
 from warta.errors import StoreError, WartaError
 from warta.repository import Repository
-from warta.store import _fsync_dir, sha256_file, write_atomic
+from warta.store import fsync_dir, sha256_file, write_atomic
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 CARD_METADATA = {
@@ -112,7 +112,7 @@ def make_release(
         staging = repo.dist_dir / f".staging-{version}-{uuid.uuid4().hex[:8]}"
         try:
             _write_release(repo, staging, version, corpus_version, snapshot, schema)
-            _fsync_dir(staging)
+            fsync_dir(staging)
             staging.rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -140,8 +140,9 @@ def _write_release(repo, folder: Path, version: str, corpus, snapshot, schema) -
     for index, source in enumerate(corpus.files("articles")):
         copy(source, data / "articles" / f"corpus-{index:05d}.parquet")
     for layer in LAYERS:
-        for source in snapshot.files(layer):
-            copy(source, data / layer / source.name)
+        for prefix in snapshot.prefixes(layer):  # a prefix per split
+            for index, source in enumerate(snapshot.files(layer, prefix)):
+                copy(source, data / layer / f"{prefix}-{index:05d}.parquet")
     configs = release_configs(folder)
     manifest = {
         "release": version,

@@ -55,7 +55,7 @@ def write_gold_snapshot(
         "events": events_features().arrow_schema,
     }
     with store.stage() as staging:
-        parent = store.latest()
+        parent = staging.parent
         hashes = {}
         for doc_id in sorted(gold.gold):
             split = gold.splits[doc_id]

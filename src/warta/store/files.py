@@ -1,0 +1,73 @@
+"""What every store file needs: checksums, atomic writes, diffs and content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def schema_description(schema: pa.Schema) -> list[dict[str, object]]:
+    return [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in schema]
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary sibling and a rename, so readers never see half of it."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """Keys added, removed and changed (same key, different row hash) from one version to the next."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"added": self.added, "removed": self.removed, "changed": self.changed}
+
+    @classmethod
+    def between(cls, old: dict[str, str], new: dict[str, str]) -> VersionDiff:
+        return cls(
+            added=sorted(new.keys() - old.keys()),
+            removed=sorted(old.keys() - new.keys()),
+            changed=sorted(k for k in new.keys() & old.keys() if new[k] != old[k]),
+        )
+
+
+def content_hash(key_hashes: dict[str, str]) -> str:
+    """Hash of a version's content, independent of how Parquet happened to encode it."""
+    digest = hashlib.sha256()
+    for key in sorted(key_hashes):
+        digest.update(f"{key}\t{key_hashes[key]}\n".encode())
+    return digest.hexdigest()
