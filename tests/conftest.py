@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from warta.annotations.server import (
     AdminCredentials,
@@ -36,14 +37,41 @@ def seed_text() -> str:
 
 @pytest.fixture
 def scratch_repo(tmp_path: Path) -> Path:
-    """An empty Warta repository layout in a temporary folder (no versions yet)."""
+    """An empty Warta repository layout in a temporary folder (no versions yet), its raw folder
+    holding the seed article and a PROVENANCE.yaml that lists only the seed."""
     root = tmp_path / "repo"
     (root / "corpus" / "raw").mkdir(parents=True)
     (root / "annotations").mkdir()
     (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
     (root / "README.md").write_text("# scratch\n")
     shutil.copy(SEED, root / "corpus" / "raw" / SEED.name)
+    write_provenance(root / "corpus" / "raw", {"seed": seed_source()})
     return root
+
+
+def seed_source() -> dict:
+    """The seed's entry in the shipped PROVENANCE.yaml."""
+    provenance = yaml.safe_load((REPO / "corpus" / "raw" / "PROVENANCE.yaml").read_text("utf-8"))
+    return provenance["sources"]["seed"]
+
+
+def write_provenance(raw: Path, sources: dict[str, dict]) -> Path:
+    """A PROVENANCE.yaml in ``raw`` with these sources (each with license, attribution, files)."""
+    path = raw / "PROVENANCE.yaml"
+    path.write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def listed(raw: Path, *names: str, role: str | None = None) -> dict[str, dict]:
+    """``files`` entries of a source for files in ``raw``, with their sha256."""
+    import hashlib
+
+    entries = {}
+    for name in names:
+        entries[name] = {"sha256": hashlib.sha256((raw / name).read_bytes()).hexdigest()}
+        if role:
+            entries[name]["role"] = role
+    return entries
 
 
 @pytest.fixture

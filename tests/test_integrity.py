@@ -46,11 +46,29 @@ def test_every_gold_document_has_exactly_one_recorded_split():
         assert all(d in recorded[splits[d]] for d in ids)
 
 
-def test_raw_sources_are_kept_byte_for_byte():
+def test_every_raw_file_is_listed_in_provenance_with_its_checksum_and_vice_versa():
+    raw = REPO / "corpus" / "raw"
+    provenance = yaml.safe_load((raw / "PROVENANCE.yaml").read_text(encoding="utf-8"))
+    listed = {
+        name: entry["sha256"]
+        for source in provenance["sources"].values()
+        for name, entry in source["files"].items()
+    }
+    on_disk = {
+        p.relative_to(raw).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in raw.rglob("*")
+        if p.is_file() and p.name != "PROVENANCE.yaml"
+    }
+    assert sorted(on_disk.keys() - listed.keys()) == [], "files not listed in PROVENANCE.yaml"
+    assert sorted(listed.keys() - on_disk.keys()) == [], "listed files missing from corpus/raw"
+    assert {n: h for n, h in on_disk.items() if listed[n] != h} == {}, "checksums differ"
+
+
+def test_every_raw_source_declares_its_rights():
     provenance = yaml.safe_load((REPO / "corpus" / "raw" / "PROVENANCE.yaml").read_text())
-    for name, entry in provenance["files"].items():
-        data = (REPO / "corpus" / "raw" / name).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+    for name, source in provenance["sources"].items():
+        for key in ("what", "received_from", "license", "attribution", "rights", "files"):
+            assert source.get(key), f"source {name}: no {key}"
 
 
 def test_shipped_releases_are_intact_and_pin_shipped_versions():

@@ -45,6 +45,7 @@ class Repository:
     # the leaderboard, the dataset card (whose YAML ``configs:`` ``load_dataset`` reads), the
     # documents a release carries, and the releases.
     raw_dir = Under("corpus/raw")
+    provenance_file = Under("corpus/raw/PROVENANCE.yaml")
     corpus_versions = Under("corpus/versions")
     annotations_dir = Under("annotations")
     schema_file = Under("annotations/schema.yaml")
@@ -94,11 +95,10 @@ class Repository:
         return load_schema(self.schema_file)
 
     def relative(self, path: Path) -> str:
-        """A path as stored in data and manifests: relative to the root when inside it."""
-        path = Path(path)
-        return (
-            path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
-        )
+        """A path as stored in data and manifests: relative to the root when inside it (a path
+        relative to the working directory included), else as given."""
+        resolved, root = Path(path).resolve(), self.root.resolve()
+        return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
 
     @classmethod
     def find(cls, start: Path | None = None) -> Repository:

@@ -151,3 +151,33 @@ def test_datasheet_check_passes_on_the_shipped_data_and_fails_when_stale(scratch
 def test_datasheet_without_a_datasheet_is_one_line(scratch_repo):
     done = warta(scratch_repo, "datasheet", "--check")
     assert done.returncode == 1 and done.stderr.startswith("error: ")
+
+
+def test_demo_ingests_the_bundled_sources_and_counts_each(scratch_repo):
+    from tests.conftest import listed, seed_source, write_provenance
+    from tests.corpus.readers.test_ntrex import write_ntrex
+
+    raw = scratch_repo / "corpus" / "raw"
+    write_ntrex(raw / "ntrex-128")
+    ntrex = {
+        "license": "CC BY-SA 4.0",
+        "attribution": "Federmann, Kocmi, Xin (2022)",
+        "files": {
+            **listed(raw, *(f"ntrex-128/{n}" for n in ("DOCUMENT_IDS.tsv", "newstest2019-ref.ind.txt", "newstest2019-src.eng.txt"))),
+            **listed(raw, "ntrex-128/SOURCE.txt", role="documentation"),
+        },
+    }  # fmt: skip
+    write_provenance(raw, {"seed": seed_source(), "ntrex-128": ntrex})
+    done = warta(scratch_repo, "demo")
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[1]: line.split()[3:-1:2] for line in done.stdout.splitlines()
+            if line.startswith("│ seed") or line.startswith("│ ntrex")}  # fmt: skip
+    # added, changed, unchanged, duplicates, then lines removed per kind
+    assert rows == {
+        "seed": ["1", "0", "0", "0", "2", "1"],
+        "ntrex-128": ["2", "0", "0", "0", "0", "0"],
+    }
+    assert "wrote corpus v0001" in done.stdout and "verified corpus v0001" in done.stdout
+    assert "ingest" in done.stderr  # the progress bar
+    again = warta(scratch_repo, "demo")
+    assert "no change: 3 article(s) already in v0001" in again.stdout

@@ -9,10 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO, SEED, listed, seed_source, write_provenance
+from tests.corpus.readers.test_ntrex import write_ntrex
 from warta.corpus.pipeline import BatchRefused, ingest
-from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
+from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, record_hash
+from warta.dataset.integrity import corpus_problems
+from warta.repository import Repository
 from warta.store import VersionedStore
 
+SEED_NAME = SEED.name
 ENGLISH = "The president ordered the mobilisation of twenty thousand reservists on Monday."
 
 
@@ -195,3 +200,116 @@ def test_takedown_removes_a_document_in_a_new_version(scratch_repo, store, tmp_p
     assert store.verify() == []
     with pytest.raises(Exception, match="has no document wrt-0000"):
         remove_documents(store, ["wrt-0000"], "typo")
+
+
+# Sources with their own ids and rights (pipeline ingest-3).
+
+
+def test_rights_and_relative_source_paths_come_from_the_repository(scratch_repo, store, tmp_path):
+    repository = Repository(scratch_repo)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB kepada wartawan.")
+    report = ingest([scratch_repo / "corpus" / "raw", outside], store, repository=repository)
+    rows = {r["source_file"]: r for r in report.version.read("articles").to_pylist()}
+    seed = rows["corpus/raw/000_bb4a5094ef9681cd.txt"]
+    assert seed["source"] == "seed" and seed["license"].startswith("research use with takedown")
+    assert "TASS" in seed["attribution"] and seed["translation"] == []
+    assert rows[str(outside)]["source"] is None and rows[str(outside)]["license"] is None
+    assert {k: (c.added, c.articles) for k, c in report.sources.items()} == {
+        "seed": (1, 1), "(unlisted)": (1, 1),
+    }  # fmt: skip
+    assert report.sources["seed"].removed == {"duplicate_headline": 2, "boilerplate": 1}
+    assert corpus_problems(report.version) == [
+        f"corpus v0001, {rows[str(outside)]['doc_id']}: no source, license, attribution "
+        "(its file is listed by no source of the raw files' PROVENANCE.yaml)"
+    ]
+
+
+def test_a_path_relative_to_the_working_directory_is_stored_relative_to_the_root(
+    scratch_repo, monkeypatch
+):
+    from warta.corpus.readers import read_articles
+
+    monkeypatch.chdir(scratch_repo / "corpus")
+    (article,) = read_articles([Path("raw") / SEED_NAME], Repository(scratch_repo))
+    assert article.source_file == f"corpus/raw/{SEED_NAME}"
+    (article,) = read_articles([Path("raw") / SEED_NAME])
+    assert article.source_file == f"raw/{SEED_NAME}"  # no repository: as given
+
+
+def indosum_line(doc_id: str, *sentences: list[str]) -> str:
+    return json.dumps({"id": doc_id, "category": "tajuk utama", "source": "antaranews",
+                       "source_url": f"https://antaranews.com/{doc_id}",
+                       "paragraphs": [[list(s)] for s in sentences]})  # fmt: skip
+
+
+FLOOD = ["Banjir", "melanda", "Jakarta", "pada", "hari", "Senin", ",", "kata", "BNPB", "."]
+QUAKE = ["Gempa", "mengguncang", "Palu", "dan", "Donggala", "pada", "Jumat", "sore", "."]
+MORE = ["Ribuan", "warga", "mengungsi", "ke", "tempat", "yang", "lebih", "tinggi", "."]
+
+
+def test_the_same_source_id_in_two_folds_is_a_duplicate_recorded_not_an_error(store, tmp_path):
+    batch = tmp_path / "batch"  # beside the scratch repository, not around it
+    batch.mkdir()
+    (batch / "dev.01.jsonl").write_text(
+        indosum_line("1-banjir", FLOOD) + "\n" + indosum_line("2-gempa", QUAKE) + "\n"
+    )
+    (batch / "dev.02.jsonl").write_text(  # the same article, and a longer copy of the other
+        indosum_line("1-banjir", FLOOD) + "\n" + indosum_line("2-gempa", QUAKE, MORE) + "\n"
+    )
+    report = ingest([batch], store)
+    assert report.articles == 2 and report.rejected == []
+    kept = {r["source_metadata"]: r["doc_id"] for r in report.version.read("articles").to_pylist()}
+    banjir, gempa = (next(d for m, d in kept.items() if i in m) for i in ("1-banjir", "2-gempa"))
+    assert report.duplicates == [
+        (f"{batch / 'dev.02.jsonl'}:1", banjir), (f"{batch / 'dev.02.jsonl'}:2", gempa),
+    ]  # fmt: skip
+    assert report.sources["(unlisted)"].duplicates == 2
+    assert [d["source"] for d in report.version.manifest["batch"]["duplicates"]] == [
+        f"{batch / 'dev.02.jsonl'}:1", f"{batch / 'dev.02.jsonl'}:2",
+    ]  # fmt: skip
+
+
+def test_bad_pretokenised_input_refuses_the_batch_whole_unless_skipped(store, tmp_path):
+    batch = tmp_path / "batch"  # beside the scratch repository, not around it
+    batch.mkdir()
+    folder = write_ntrex(batch / "ntrex")
+    ids = folder / "DOCUMENT_IDS.tsv"
+    ids.write_bytes(ids.read_bytes() + b"bbc.1\n")
+    (batch / "dev.01.jsonl").write_text(
+        indosum_line("1-banjir", FLOOD) + "\n" + json.dumps({"id": "2"}) + "\n"
+    )
+    with pytest.raises(BatchRefused) as refused:
+        ingest([batch], store)
+    message = str(refused.value)
+    assert f"{ids}:6: 6 document ids but newstest2019-ref.ind.txt has 5 lines" in message
+    assert f"{batch / 'dev.01.jsonl'}:2: no 'paragraphs' field" in message
+    assert store.versions() == [] and store.orphans() == []
+    report = ingest([batch], store, skip_bad=True)
+    assert report.version.rows("articles") == 1 and len(report.rejected) == 2
+
+
+def test_records_of_earlier_pipelines_still_verify_when_carried_into_ingest_3(
+    scratch_repo, tmp_path
+):
+    shutil.copytree(REPO / "corpus" / "versions", tmp_path / "versions")
+    store = VersionedStore.for_corpus(tmp_path / "versions")
+    old = only_row(store.get("v0002"))
+    assert old["pipeline_version"].startswith("ingest-2/")
+    raw = scratch_repo / "corpus" / "raw"
+    (raw / "x").mkdir()
+    (raw / "x" / "b.txt").write_text(
+        "Gempa mengguncang Palu pada hari Jumat, kata BMKG di Jakarta."
+    )
+    source = {"license": "CC BY 4.0", "attribution": "X", "files": listed(raw, "x/b.txt")}
+    write_provenance(raw, {"seed": seed_source(), "x": source})
+    v3 = ingest([raw / "x"], store, repository=Repository(scratch_repo)).version
+    rows = {r["doc_id"]: r for r in v3.read("articles").to_pylist()}
+    carried = rows[old["doc_id"]]
+    assert carried["record_sha256"] == old["record_sha256"] == record_hash(carried)
+    assert carried["license"] is None and carried["translation"] is None
+    assert corpus_problems(v3) == [] and store.verify() == []
+    for version in store.versions():
+        assert corpus_problems(version) == []
+    carried["text"] += " "
+    assert record_hash(carried) != old["record_sha256"]

@@ -153,7 +153,8 @@ def test_process_chunk_keeps_good_rows_and_collects_refusals(seed_raw):
     unreadable = InputError("b.txt", "empty file")
     chunk = ArticlePipeline().process_chunk([seed_raw, unreadable, raw(ENGLISH, "c.jsonl", 2)])
     assert chunk.batch.num_rows == 1 and chunk.batch.schema == ARTICLE_SCHEMA
-    ((doc_id, record_sha, source),) = chunk.keys
+    (key,) = chunk.keys
+    doc_id, record_sha, source = key.doc_id, key.record_sha256, key.where
     assert doc_id.startswith("wrt-") and source == str(SEED) and len(record_sha) == 64
     assert [str(e).split(":")[0] for e in chunk.errors] == ["b.txt", "c.jsonl"]
     assert ArticlePipeline().process_chunk([unreadable]).batch is None

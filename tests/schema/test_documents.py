@@ -8,7 +8,7 @@ import itertools
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SEED
 from warta.corpus.pipeline import ingest
 from warta.schema.documents import (
     ARTICLE_SCHEMA,
@@ -24,7 +24,7 @@ from warta.store import VersionedStore
 def article(tmp_path_factory) -> dict:
     """The seed article, ingested now into a fresh store (not read from the shipped version)."""
     store = VersionedStore.for_corpus(tmp_path_factory.mktemp("corpus") / "versions")
-    (row,) = ingest([REPO / "corpus" / "raw"], store).version.read("articles").to_pylist()
+    (row,) = ingest([SEED], store).version.read("articles").to_pylist()
     return row
 
 

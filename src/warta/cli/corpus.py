@@ -21,7 +21,9 @@ def _store():
 
 @app.command("ingest")
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl files or folders")],
+    paths: Annotated[
+        list[Path], typer.Argument(help=".txt, .html, .jsonl files, NTREX folders or folders")
+    ],
     workers: Annotated[int, typer.Option(help="Worker processes (local executor).")] = 1,
     executor: Annotated[
         str, typer.Option(help="Where the steps run: local (this machine) or ray.")
@@ -36,20 +38,40 @@ def ingest(
 ) -> None:
     """Clean, segment and tokenize articles into a new immutable corpus version."""
     from warta.corpus.executors import EXECUTORS
-    from warta.corpus.pipeline import ingest as run_ingest
-    from warta.corpus.summary import corpus_summary
 
     if executor == "local" and address is not None:
         raise WartaError("--address names a Ray cluster: use it with --executor ray")
     chosen = EXECUTORS.get(executor)
     runner = chosen(workers) if executor == "local" else chosen(address)
+    _ingest(paths, runner, skip_bad=skip_bad, progress=sys.stderr.isatty())
+
+
+def _ingest(paths: list[Path], executor, *, skip_bad: bool, progress: bool) -> None:
+    from warta.corpus.pipeline import ingest as run_ingest
+    from warta.corpus.summary import UNLISTED, corpus_summary
+
     report = run_ingest(
-        paths, _store(), executor=runner, skip_bad=skip_bad, progress=sys.stderr.isatty()
+        paths,
+        _store(),
+        executor=executor,
+        skip_bad=skip_bad,
+        progress=progress,
+        repository=repository(),
     )
     for problem in report.rejected:
         err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
-    for source, doc_id in report.duplicates:
+    for source, doc_id in report.duplicates[:MAX_LISTED_DUPLICATES]:
         console.print(f"duplicate of {doc_id} in this batch, skipped: {source}", highlight=False)
+    if len(report.duplicates) > MAX_LISTED_DUPLICATES:
+        console.print(f"... and {len(report.duplicates) - MAX_LISTED_DUPLICATES} more duplicates")
+    _print_sources(report.sources)
+    if UNLISTED in report.sources and report.sources[UNLISTED].articles:
+        err_console.print(
+            f"[yellow]warning:[/] {report.sources[UNLISTED].articles} article(s) from files that "
+            "no source in corpus/raw/PROVENANCE.yaml lists: no license or attribution "
+            "(`warta release` refuses them)",
+            highlight=False,
+        )
     if report.version is None:
         where = report.parent.name if report.parent else "no version"
         console.print(f"no change: {report.articles} article(s) already in {where}")
@@ -62,6 +84,25 @@ def ingest(
         f"{len(diff.added)} added, {len(diff.changed)} changed, {report.unchanged} unchanged"
     )
     print_counts(f"corpus {report.version.name}", corpus_summary(report.version))
+
+
+MAX_LISTED_DUPLICATES = 20
+
+
+def _print_sources(sources: dict) -> None:
+    """Per source: articles added, changed, unchanged, skipped as duplicates, lines removed."""
+    from warta.schema.documents import REMOVAL_KINDS
+
+    table = Table(title="this batch per source: articles, duplicates skipped, lines removed")
+    columns = ["source", "added", "changed", "unchanged", "duplicates"]
+    for column in columns + [k.replace("_", " ") for k in REMOVAL_KINDS]:
+        table.add_column(
+            column, justify="left" if column == "source" else "right", min_width=len(column)
+        )
+    for name, c in sources.items():
+        figures = [c.added, c.changed, c.unchanged, c.duplicates]
+        table.add_row(name, *map(str, figures), *(str(c.removed[k]) for k in REMOVAL_KINDS))
+    console.print(table)
 
 
 @app.command("versions")
@@ -129,7 +170,9 @@ def vacuum() -> None:
 def demo() -> None:
     """The main job on the bundled corpus: ingest corpus/raw and summarise the current version."""
     console.rule("Warta demo: ingest the bundled articles")
-    ingest([repository().raw_dir], workers=1, executor="local", address=None, skip_bad=False)
+    from warta.corpus.executors import LocalExecutor
+
+    _ingest([repository().raw_dir], LocalExecutor(1), skip_bad=False, progress=True)
     version = _store().latest()
     problems = _store().verify(version.name)
     if problems:

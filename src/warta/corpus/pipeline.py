@@ -8,6 +8,9 @@ same ingest can run its steps on a distributed engine.
 Bad input policy: by default a batch with any bad input is refused whole (every problem listed,
 nothing written). With ``skip_bad`` the good articles are ingested and the rejected inputs are
 recorded in the version's manifest. Either way a version is complete or absent, never partial.
+
+Duplicates are skipped and recorded, never errors: an article whose normalised text is already in
+the batch, or whose source id (an IndoSum id in two folds) is; the first one read is kept.
 """
 
 from __future__ import annotations
@@ -15,13 +18,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from warta.corpus.executors import Executor, LocalExecutor
 from warta.corpus.readers import read_articles
-from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
+from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, RowKey
+from warta.corpus.summary import UNLISTED, SourceCounts
 from warta.errors import InputError, WartaError
-from warta.schema.documents import ARTICLE_SCHEMA
+from warta.schema.documents import ARTICLE_SCHEMA, conform
 from warta.store import Version, VersionDiff, VersionedStore
+
+if TYPE_CHECKING:
+    from warta.repository import Repository
 
 
 class BatchRefused(WartaError):
@@ -45,8 +57,35 @@ class IngestReport:
     diff: VersionDiff
     articles: int = 0
     unchanged: int = 0
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (where, doc_id kept)
     rejected: list[InputError] = field(default_factory=list)
+    sources: dict[str, SourceCounts] = field(default_factory=dict)  # by source name
+    hashes: dict[str, str] = field(default_factory=dict)  # doc_id -> record hash, this batch
+    _by_source_id: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    def count(self, key: RowKey, parent_hashes: dict[str, str]) -> bool:
+        """Count one processed row; whether it is to be written (new or changed, no duplicate)."""
+        counts = self.sources.setdefault(key.source or UNLISTED, SourceCounts())
+        kept = key.doc_id if key.doc_id in self.hashes else self._by_source_id.get(key.source_id)
+        if kept is not None:
+            self.duplicates.append((key.where, kept))
+            counts.duplicates += 1
+            return False
+        self.hashes[key.doc_id] = key.record_sha256
+        if key.source_id:
+            self._by_source_id[key.source_id] = key.doc_id
+        self.articles += 1
+        counts.articles += 1
+        counts.removed.update(key.removed)
+        if parent_hashes.get(key.doc_id) == key.record_sha256:
+            self.unchanged += 1
+            counts.unchanged += 1
+            return False
+        if key.doc_id in parent_hashes:
+            counts.changed += 1
+        else:
+            counts.added += 1
+        return True
 
 
 def ingest(
@@ -58,10 +97,13 @@ def ingest(
     pipeline: ArticlePipeline | None = None,
     skip_bad: bool = False,
     progress: bool = False,
+    repository: Repository | None = None,
 ) -> IngestReport:
     """Ingest articles into a new immutable corpus version (or none, if nothing changed).
 
-    The steps run on ``executor`` (default: this machine with ``workers`` processes).
+    The steps run on ``executor`` (default: this machine with ``workers`` processes). Read inside
+    ``repository``, source files are stored relative to its root and articles get their rights
+    from its PROVENANCE.yaml (``warta.corpus.readers``).
     """
     from tqdm import tqdm
 
@@ -72,22 +114,12 @@ def ingest(
         parent = staging.parent
         parent_hashes = parent.key_hashes("articles", store.key, store.row_hash) if parent else {}
         writer = staging.writer("articles", ARTICLE_SCHEMA)
-        batch: dict[str, str] = {}
         report = IngestReport(version=None, parent=parent, diff=VersionDiff())
+        batch = report.hashes
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress)
-        for chunk in executor.run(pipeline, read_articles(paths)):
+        for chunk in executor.run(pipeline, read_articles(paths, repository)):
             report.rejected.extend(chunk.errors)
-            keep = []
-            for index, (doc_id, row_hash, source) in enumerate(chunk.keys):
-                if doc_id in batch:
-                    report.duplicates.append((source, doc_id))
-                    continue
-                batch[doc_id] = row_hash
-                report.articles += 1
-                if parent_hashes.get(doc_id) == row_hash:
-                    report.unchanged += 1
-                else:
-                    keep.append(index)
+            keep = [i for i, key in enumerate(chunk.keys) if report.count(key, parent_hashes)]
             if keep:
                 writer.write_batch(
                     chunk.batch if len(keep) == len(chunk.keys) else chunk.batch.take(keep)
@@ -102,6 +134,8 @@ def ingest(
         )
         if report.diff.is_empty:
             return report
+        if parent is not None and _schema_changed(parent):
+            _rewrite_in_current_schema(parent, writer, replaced=set(batch))
         report.version = staging.commit(
             parent=parent,
             key_hashes={**parent_hashes, **batch},
@@ -120,6 +154,20 @@ def ingest(
             },
         )
         return report
+
+
+def _schema_changed(parent: Version) -> bool:
+    (first, *_) = parent.files("articles")
+    return pq.read_schema(first).names != ARTICLE_SCHEMA.names
+
+
+def _rewrite_in_current_schema(parent: Version, writer, replaced: set[str]) -> None:
+    """A version that changes the schema writes every row: the parent's rows that this batch did
+    not replace, in the current schema (fields added since are null, outside their record hash)."""
+    drop = pa.array(sorted(replaced), type=pa.string())
+    for batch in parent.iter_batches("articles"):
+        keep = pc.invert(pc.is_in(batch.column("doc_id"), value_set=drop))
+        writer.write_batch(conform(batch.filter(keep)))
 
 
 def remove_documents(store: VersionedStore, doc_ids: list[str], reason: str) -> Version:

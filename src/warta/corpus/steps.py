@@ -4,6 +4,9 @@ Reading is the source (``warta.corpus.readers``: one reader per input format); e
 fills in part of a ``Draft`` of one article or refuses it with an ``InputError``. A step knows
 nothing of where it runs: an executor (``warta.corpus.executors``) runs ``ArticlePipeline`` over
 chunks of articles, in this process, a local pool or a cluster.
+
+When the source gives its segmentation (IndoSum's sentences of tokens, NTREX's sentence a line),
+Tokenize and Segment keep it instead of finding their own (``warta.corpus.given``).
 """
 
 from __future__ import annotations
@@ -11,23 +14,30 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pyarrow as pa
 
 from warta import __version__
 from warta.corpus.clean import CleanArticle, normalise, segment
+from warta.corpus.given import GivenMismatch, aligned_translation, place_given
 from warta.corpus.metadata import credited_outlets, detect_language, parse_date
 from warta.corpus.readers import RawArticle
 from warta.corpus.tokenize import split_sentences, tokenize
 from warta.errors import InputError
 from warta.schema.documents import ARTICLE_SCHEMA, VOLATILE_FIELDS
 
-PIPELINE_VERSION = f"ingest-2/warta-{__version__}"
-"""Bump the ``ingest-N`` part whenever cleaning or tokenizing changes what a record holds."""
+INGEST = 3
+PIPELINE_VERSION = f"ingest-{INGEST}/warta-{__version__}"
+"""Bump the ``ingest-N`` part whenever cleaning or tokenizing changes what a record holds (and
+name the fields it adds in ``FIELDS_SINCE``)."""
+FIELDS_SINCE = {3: ("source", "license", "attribution", "translation")}
+"""Fields added by pipeline ``ingest-N``: a record written before has none (null when an older
+version's rows are carried into a new one), and its hash never covered them."""
 LANGUAGE = "id"
 LANGUAGE_SAMPLE_CHARS = 2000
 """Language is identified on the body's first 2,000 characters: as sure as the whole text on news
@@ -53,9 +63,14 @@ class Draft:
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
+    given: list[dict] | None = None  # sentences the source gives, placed by Tokenize
+    translation: list[dict] = field(default_factory=list)
     row: dict | None = None
 
     def refuse(self, problem: str) -> InputError:
+        """The article refused, named by file, line and (if the source has one) document id."""
+        if self.raw.source_id is not None:
+            problem = f"{problem} (document {self.raw.source_id})"
         return InputError(self.raw.source_file, problem, self.raw.source_line)
 
 
@@ -79,6 +94,11 @@ class Clean(Step):
         draft.article = segment(draft.normalised, title=title if isinstance(title, str) else None)
         if not draft.article.blocks:
             raise draft.refuse("no text left after removing boilerplate")
+        if draft.raw.has_headline is False:  # the cleaner's guess of a headline cannot be one
+            draft.article.blocks = [
+                replace(b, type="subheading") if b.type == "headline" else b
+                for b in draft.article.blocks
+            ]
 
 
 class IdentifyLanguage(Step):
@@ -101,11 +121,21 @@ class IdentifyLanguage(Step):
 
 
 class Tokenize(Step):
-    """Tokens of every block, with offsets into the article text."""
+    """Tokens of every block, with offsets into the article text (the source's, if it gives them)."""
 
     name = "tokenize"
 
     def __call__(self, draft: Draft) -> None:
+        if draft.raw.segmentation is not None:
+            try:
+                placed = place_given(draft.article, draft.normalised, draft.raw.segmentation)
+            except GivenMismatch as err:
+                raise draft.refuse(f"the source's segmentation does not fit: {err}") from None
+            draft.tokens, draft.starts, draft.ends = placed.tokens, placed.starts, placed.ends
+            draft.given = placed.sentences
+            if draft.raw.translation is not None:
+                draft.translation = aligned_translation(draft.raw.translation, placed.origins)
+            return
         text = draft.article.text
         for block in draft.article.blocks:
             block_text = text[block.start : block.end]
@@ -118,11 +148,14 @@ class Tokenize(Step):
 
 
 class Segment(Step):
-    """Sentences of every block, as character spans and token ranges."""
+    """Sentences of every block, as character spans and token ranges (the source's, if given)."""
 
     name = "segment"
 
     def __call__(self, draft: Draft) -> None:
+        if draft.given is not None:
+            draft.sentences = draft.given
+            return
         text = draft.article.text
         first = 0
         for index, (block, spans) in enumerate(
@@ -156,6 +189,7 @@ class Hash(Step):
                 raw.metadata["published"]
             )
         headlines = article.blocks_of("headline")
+        rights = raw.rights
         row = {
             "doc_id": document_id(draft.normalised),
             "title": headlines[0] if headlines else title,
@@ -171,8 +205,13 @@ class Hash(Step):
             "tokens": draft.tokens,
             "token_starts": draft.starts,
             "token_ends": draft.ends,
+            "translation": draft.translation,
             "removed": article.removed,
-            "url": raw.metadata.get("url"),
+            # IndoSum names the article's address ``source_url``.
+            "url": raw.metadata.get("url") or raw.metadata.get("source_url"),
+            "source": rights.source if rights else None,
+            "license": rights.license if rights else None,
+            "attribution": rights.attribution if rights else None,
             "source_file": raw.source_file,
             "source_line": raw.source_line,
             "source_format": raw.source_format,
@@ -191,12 +230,24 @@ class Hash(Step):
 DEFAULT_STEPS: tuple[Step, ...] = (Clean(), IdentifyLanguage(), Tokenize(), Segment(), Hash())
 
 
+class RowKey(NamedTuple):
+    """What the ingest driver needs of a row without reading the batch: its identity, where it
+    came from, and what cleaning removed (counts by kind)."""
+
+    doc_id: str
+    record_sha256: str
+    where: str  # file, and line if any
+    source: str | None  # the source named in PROVENANCE.yaml
+    source_id: tuple[str, str] | None  # (format, the source's own document id)
+    removed: dict[str, int]
+
+
 @dataclass
 class ProcessedChunk:
     """Rows of a few articles as one Arrow batch (built in the worker), and the inputs refused."""
 
     batch: pa.RecordBatch | None
-    keys: list[tuple[str, str, str]]  # (doc_id, record_sha256, source_file) per row
+    keys: list[RowKey]
     errors: list[InputError]
 
 
@@ -214,17 +265,28 @@ class ArticlePipeline:
         return draft.row
 
     def process_chunk(self, items: list[RawArticle | InputError]) -> ProcessedChunk:
-        rows, errors = [], []
+        rows, keys, errors = [], [], []
         for item in items:
             if isinstance(item, InputError):
                 errors.append(item)
                 continue
             try:
-                rows.append(self.process(item))
+                row = self.process(item)
             except InputError as err:
                 errors.append(err)
+                continue
+            rows.append(row)
+            keys.append(
+                RowKey(
+                    row["doc_id"],
+                    row["record_sha256"],
+                    item.where,
+                    row["source"],
+                    (item.source_format, item.source_id) if item.source_id is not None else None,
+                    dict(Counter(r["kind"] for r in row["removed"])),
+                )
+            )
         batch = pa.RecordBatch.from_pylist(rows, schema=ARTICLE_SCHEMA) if rows else None
-        keys = [(r["doc_id"], r["record_sha256"], r["source_file"]) for r in rows]
         return ProcessedChunk(batch, keys, errors)
 
 
@@ -245,12 +307,17 @@ def _encode(value: object) -> bytes:
 def record_hash(row: dict) -> str:
     """Hash of a record's content: what changes it is a change of the document in a diff.
 
-    Records written by pipeline ``ingest-1`` keep the scheme they were hashed with.
+    Records written by pipeline ``ingest-1`` keep the scheme they were hashed with, and every
+    record leaves out the fields added after the pipeline that wrote it (``FIELDS_SINCE``).
     """
+    written_by = ingest_number(row)
+    later = {f for n, fields in FIELDS_SINCE.items() if n > written_by for f in fields}
     content = {
-        k: v for k, v in row.items() if k not in VOLATILE_FIELDS and k not in PROVENANCE_FIELDS
+        k: v
+        for k, v in row.items()
+        if k not in VOLATILE_FIELDS and k not in PROVENANCE_FIELDS and k not in later
     }
-    if str(row.get("pipeline_version", "")).startswith("ingest-1/"):
+    if written_by == 1:
         legacy = {
             k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in content.items()
         }
@@ -263,6 +330,12 @@ def record_hash(row: dict) -> str:
         digest.update(f"{key}:{len(encoded)}:".encode())
         digest.update(encoded)
     return digest.hexdigest()
+
+
+def ingest_number(row: dict) -> int:
+    """N of the ``ingest-N/...`` pipeline that wrote a record (the current one if unnamed)."""
+    number = str(row.get("pipeline_version") or "").split("/", 1)[0].removeprefix("ingest-")
+    return int(number) if number.isdigit() else INGEST
 
 
 def _iso_date(value: str) -> date | None:

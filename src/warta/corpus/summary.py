@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pyarrow.compute as pc
 
@@ -28,3 +29,19 @@ def corpus_summary(version: Version) -> dict[str, int | str]:
     summary.update({f"removed: {k}": v for k, v in sorted(removed.items())})
     summary["outlets credited"] = ", ".join(f"{k} ({v})" for k, v in outlets.most_common()) or "-"
     return summary
+
+
+UNLISTED = "(unlisted)"
+"""The source of articles read from files that no source in PROVENANCE.yaml lists."""
+
+
+@dataclass
+class SourceCounts:
+    """What one ingest did with the articles of one source."""
+
+    articles: int = 0  # read and kept (new, changed or unchanged)
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    duplicates: int = 0  # skipped: same text or same source id as an article read before
+    removed: Counter[str] = field(default_factory=Counter)  # lines cleaning removed, by kind

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from warta.corpus.steps import record_hash
+from warta.corpus.steps import ingest_number, record_hash
 from warta.repository import Repository
 from warta.schema.annotation import AnnotationSchema
 from warta.schema.documents import BLOCK_TYPES, REMOVAL_KINDS
@@ -16,9 +16,13 @@ from warta.schema.records import annotation_from_record
 from warta.schema.validate import check_annotation
 from warta.store import Version
 
+RIGHTS_SINCE = 3
+"""Records of pipeline ``ingest-3`` on say where they come from and on what terms."""
+
 
 def corpus_problems(version: Version) -> list[str]:
-    """Unique ids, record hashes, offsets that reproduce tokens, sentences that tile the tokens."""
+    """Unique ids, record hashes, offsets that reproduce tokens, sentences that tile the tokens,
+    translations of sentences that exist, and (``ingest-3`` on) a source, license and attribution."""
     problems = []
     seen: set[str] = set()
     for batch in version.iter_batches("articles"):
@@ -46,6 +50,22 @@ def corpus_problems(version: Version) -> list[str]:
             ends = [s["token_end"] for s in row["sentences"][:-1]]
             if [s["token_start"] for s in row["sentences"][1:]] != ends:
                 problems.append(f"{where}: sentences do not tile the tokens")
+            if ingest_number(row) >= RIGHTS_SINCE:
+                problems += _rights_problems(where, row)
+    return problems
+
+
+def _rights_problems(where: str, row: dict) -> list[str]:
+    problems = []
+    missing = [k for k in ("source", "license", "attribution") if not row.get(k)]
+    if missing:
+        problems.append(
+            f"{where}: no {', '.join(missing)} (its file is listed by no source of the raw "
+            "files' PROVENANCE.yaml)"
+        )
+    sentences = len(row["sentences"])
+    if any(not 0 <= t["sentence"] < sentences for t in row.get("translation") or ()):
+        problems.append(f"{where}: a translation names a sentence the record does not have")
     return problems
 
 

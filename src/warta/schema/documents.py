@@ -1,8 +1,21 @@
-"""The article record: clean text plus its blocks, sentences, tokens and provenance.
+"""The article record: clean text plus its blocks, sentences, tokens, rights and provenance.
 
 All offsets are character (code point) offsets into the stored NFC-normalised ``text``, half-open
 ``[start, end)``: ``text[start:end]`` is the block, sentence or token. Token strings are stored
 beside their offsets for convenience and always equal ``text[start:end]``.
+
+Every article says where it comes from and on what terms (pipeline ``ingest-3`` on): ``source``
+is the name of its source in ``corpus/raw/PROVENANCE.yaml`` (``seed``, ``ntrex-128``,
+``indosum``), ``license`` and ``attribution`` are that source's, as declared there. The source's
+own document id (NTREX ``bbc.381790``, IndoSum ``1490674536-...``) is ``id`` in
+``source_metadata``. All three are null for an article read from a file no source lists, and in
+records written before ``ingest-3``.
+
+``translation`` is the parallel layer: ``{sentence, language, text}`` per translated sentence,
+``sentence`` an index into ``sentences`` (NTREX: the English original of each Indonesian sentence,
+``language`` ``en``). A list keyed by sentence index rather than a column aligned with
+``sentences``: most articles have none, a source may translate only some sentences or, later,
+more than one language, and each entry reads on its own. Empty for articles without one.
 """
 
 from __future__ import annotations
@@ -54,12 +67,23 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("token_starts", pa.list_(pa.int32())),
         pa.field("token_ends", pa.list_(pa.int32())),
         pa.field(
+            "translation",
+            pa.list_(
+                pa.struct(
+                    [("sentence", pa.int32()), ("language", pa.string()), ("text", pa.string())]
+                )
+            ),
+        ),
+        pa.field(
             "removed",
             pa.list_(
                 pa.struct([("kind", pa.string()), ("text", pa.string()), ("line", pa.int32())])
             ),
         ),
         pa.field("url", pa.string()),
+        pa.field("source", pa.string()),
+        pa.field("license", pa.string()),
+        pa.field("attribution", pa.string()),
         pa.field("source_file", pa.string(), nullable=False),
         pa.field("source_line", pa.int32()),
         pa.field("source_format", pa.string(), nullable=False),
@@ -75,6 +99,18 @@ ARTICLE_SCHEMA = pa.schema(
 
 VOLATILE_FIELDS = ("ingested_at", "pipeline_version", "record_sha256")
 """Fields left out of ``record_sha256``: re-ingesting unchanged content must change nothing."""
+
+
+def conform(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Rows of an older corpus version in the current ``ARTICLE_SCHEMA``: fields added since are
+    null (their record hashes never covered them), the others are kept as they are."""
+    if batch.schema.names == ARTICLE_SCHEMA.names:
+        return batch
+    columns = [
+        batch.column(f.name) if f.name in batch.schema.names else pa.nulls(batch.num_rows, f.type)
+        for f in ARTICLE_SCHEMA
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=ARTICLE_SCHEMA)
 
 
 @dataclass(frozen=True)

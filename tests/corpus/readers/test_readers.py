@@ -10,7 +10,7 @@ import pytest
 from warta.corpus.readers import RawArticle, read_articles
 from warta.errors import InputError
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 
 def read_one(path: Path) -> RawArticle | InputError:
