@@ -60,7 +60,11 @@ def dying(*args, **kwargs):
 
 setattr(module, attr, dying)
 if job["kind"] == "ingest":
-    pipeline.ingest([Path(p) for p in job["paths"]], VersionedStore.for_corpus(Path(job["store"])))
+    pipeline.ingest(
+        [Path(p) for p in job["paths"]],
+        VersionedStore.for_corpus(Path(job["store"])),
+        keep_near_duplicates=True,  # the batch is variants of the seed: near-duplicates on purpose
+    )
 else:
     from warta.annotations.roundtrip import gold_from_export
     from warta.repository import Repository
@@ -110,7 +114,7 @@ def test_ingest_killed_mid_write_loses_nothing(point, store_with_v1, tmp_path, s
     else:
         assert versions == ["v0001"]
         assert problems and all("leftover staging folder" in p for p in problems)
-    report = ingest([batch], store)  # the next write cleans up and proceeds
+    report = ingest([batch], store, keep_near_duplicates=True)  # cleans up and proceeds
     assert store.verify() == [] and store.leftover_staging() == []
     assert report.version is not None or point == "after the rename"
 

@@ -26,18 +26,35 @@ def ingest(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Ingest the good inputs; record the bad ones.")
     ] = False,
+    keep_near_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--keep-near-duplicates", help="Ingest near-duplicates too (they are still listed)."
+        ),
+    ] = False,
 ) -> None:
     """Clean, segment and tokenize articles into a new immutable corpus version."""
     from warta.corpus.pipeline import ingest as run_ingest
     from warta.corpus.summary import corpus_summary
 
     report = run_ingest(
-        paths, _store(), workers=workers, skip_bad=skip_bad, progress=sys.stderr.isatty()
+        paths,
+        _store(),
+        workers=workers,
+        skip_bad=skip_bad,
+        keep_near_duplicates=keep_near_duplicates,
+        progress=sys.stderr.isatty(),
     )
     for problem in report.rejected:
         err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
     for source, doc_id in report.duplicates:
         console.print(f"duplicate of {doc_id} in this batch, skipped: {source}", highlight=False)
+    for source, match in report.near_duplicates:
+        console.print(
+            f"near-duplicate of {match.duplicate_of} ({match.measure} {match.similarity:.2f}), "
+            f"{'kept' if keep_near_duplicates else 'skipped'}: {source}",
+            highlight=False,
+        )
     if report.version is None:
         where = report.parent.name if report.parent else "no version"
         console.print(f"no change: {report.articles} article(s) already in {where}")

@@ -5,6 +5,11 @@ The records are made by ``ArticlePipeline`` (named steps, ``warta.corpus.steps``
 rows it returns and commits them as one version. Writing and committing stay in the driver, so the
 same ingest can run its steps on a distributed engine.
 
+Duplicates: an article whose ``doc_id`` is already in the batch is skipped; a near-duplicate (the
+same story in other words or an excerpt of it, ``warta.corpus.dedup``) of an article of the batch or
+of the parent version is kept out with the document it duplicates, unless ``keep_near_duplicates``.
+Both are listed in the version's manifest.
+
 Bad input policy: by default a batch with any bad input is refused whole (every problem listed,
 nothing written). With ``skip_bad`` the good articles are ingested and the rejected inputs are
 recorded in the version's manifest. Either way a version is complete or absent, never partial.
@@ -13,12 +18,13 @@ recorded in the version's manifest. Either way a version is complete or absent, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warta.corpus.dedup import NearDuplicate, NearDuplicateIndex
 from warta.corpus.executors import Executor, LocalExecutor
 from warta.corpus.readers import read_articles
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline
@@ -49,6 +55,7 @@ class IngestReport:
     articles: int = 0
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    near_duplicates: list[tuple[str, NearDuplicate]] = field(default_factory=list)  # with source
     rejected: list[InputError] = field(default_factory=list)
 
 
@@ -60,6 +67,7 @@ def ingest(
     executor: Executor | None = None,
     pipeline: ArticlePipeline | None = None,
     skip_bad: bool = False,
+    keep_near_duplicates: bool = False,
     progress: bool = False,
 ) -> IngestReport:
     """Ingest articles into a new immutable corpus version (or none, if nothing changed).
@@ -75,16 +83,24 @@ def ingest(
         parent = store.latest()
         parent_hashes = parent.key_hashes("articles", store.key, store.row_hash) if parent else {}
         writer = staging.writer("articles", ARTICLE_SCHEMA)
+        near = _near_duplicate_index(parent)
         batch: dict[str, str] = {}
         report = IngestReport(version=None, parent=parent, diff=VersionDiff())
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress)
         for chunk in executor.run(pipeline, read_articles(paths)):
             report.rejected.extend(chunk.errors)
             keep = []
+            texts = chunk.batch.column("text").to_pylist() if chunk.batch is not None else []
             for index, (doc_id, row_hash, source) in enumerate(chunk.keys):
                 if doc_id in batch:
                     report.duplicates.append((source, doc_id))
                     continue
+                if doc_id not in parent_hashes and (
+                    match := near.check(doc_id, texts[index], add_if_duplicate=keep_near_duplicates)
+                ):
+                    report.near_duplicates.append((source, match))
+                    if not keep_near_duplicates:
+                        continue
                 batch[doc_id] = row_hash
                 report.articles += 1
                 if parent_hashes.get(doc_id) == row_hash:
@@ -117,6 +133,10 @@ def ingest(
                     "articles": report.articles,
                     "unchanged": report.unchanged,
                     "duplicates": [{"source": s, "doc_id": d} for s, d in report.duplicates],
+                    "near_duplicates": [
+                        {"source": s, **asdict(m), "kept": keep_near_duplicates}
+                        for s, m in report.near_duplicates
+                    ],
                     "rejected": [
                         {"source": e.source, "line": e.line, "problem": e.problem}
                         for e in report.rejected
@@ -125,6 +145,17 @@ def ingest(
             },
         )
         return report
+
+
+def _near_duplicate_index(parent: Version | None) -> NearDuplicateIndex:
+    """An index of the parent's documents, read a record batch at a time (about 1 KB each)."""
+    index = NearDuplicateIndex()
+    if parent is not None:
+        for batch in parent.iter_batches("articles", ["doc_id", "text"]):
+            index.add_all(
+                zip(*(batch.column(c).to_pylist() for c in ("doc_id", "text")), strict=True)
+            )
+    return index
 
 
 def _carry_over(parent: Version, writer, replaced: set[str]) -> None:
