@@ -56,7 +56,11 @@ def dying(*args, **kwargs):
 
 setattr(module, attr, dying)
 if job["kind"] == "ingest":
-    pipeline.ingest([Path(p) for p in job["paths"]], VersionedStore.for_corpus(Path(job["store"])))
+    pipeline.ingest(
+        [Path(p) for p in job["paths"]],
+        VersionedStore.for_corpus(Path(job["store"])),
+        keep_near_duplicates=True,  # the batch is variants of the seed: near-duplicates on purpose
+    )
 else:
     from warta.annotations.roundtrip import gold_from_export
     from warta.repository import Repository
@@ -106,7 +110,7 @@ def test_ingest_killed_mid_write_loses_nothing(point, store_with_v1, tmp_path, s
     assert problems and all("leftover" in p for p in problems), problems
     store.vacuum()  # `warta corpus vacuum`; the next write runs it too
     assert store.verify() == []
-    report = ingest([batch], store)
+    report = ingest([batch], store, keep_near_duplicates=True)  # seed variants
     assert store.verify() == []
     assert report.version is not None or point.startswith("after")
 

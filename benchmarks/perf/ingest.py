@@ -115,7 +115,11 @@ def ingest_run(files: list[Path], scratch: Path, workers: int) -> dict:
 
     start = time.perf_counter()
     report = ingest(
-        files, VersionedStore.for_corpus(scratch / "versions"), workers=workers, progress=True
+        files,
+        VersionedStore.for_corpus(scratch / "versions"),
+        workers=workers,
+        keep_near_duplicates=True,  # variants of one seed: near-duplicates, checked but all kept
+        progress=True,
     )
     seconds = time.perf_counter() - start
     rows = report.version.rows("articles")

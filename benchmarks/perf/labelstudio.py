@@ -106,7 +106,8 @@ def make_repo(root: Path, count: int):
     shutil.copy(SCHEMA, layout.annotations_dir / "schema.yaml")
     jsonl = root / "synthetic.jsonl"
     text_bytes = write_corpus(jsonl, count)
-    report = ingest([jsonl], layout.corpus_store(), progress=True)
+    # Variants of one seed are near-duplicates of each other: checked, and all kept.
+    report = ingest([jsonl], layout.corpus_store(), keep_near_duplicates=True, progress=True)
     if report.version is None or report.version.rows("articles") != count:
         raise RuntimeError(f"ingest kept {report.articles} of {count} articles")
     return layout, text_bytes

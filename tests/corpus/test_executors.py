@@ -98,7 +98,9 @@ def test_ray_executor_writes_the_same_version_as_the_local_one(local_ray, tmp_pa
     runs = {}
     for name, executor in (("local", LocalExecutor(1)), ("ray", RayExecutor())):
         store = VersionedStore.for_corpus(tmp_path / name)
-        report = ingest([source], store, executor=executor, skip_bad=True)
+        report = ingest(
+            [source], store, executor=executor, skip_bad=True, keep_near_duplicates=True
+        )
         assert report.version is not None and [v.name for v in store.versions()] == ["v0001"]
         runs[name] = (report, store.latest().read("articles").drop(["ingested_at"]))
     (local, local_rows), (ray_report, ray_rows) = runs["local"], runs["ray"]

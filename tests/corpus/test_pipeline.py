@@ -176,10 +176,12 @@ def test_failure_mid_ingest_leaves_earlier_versions_and_no_partial_one(
 def test_two_workers_produce_the_same_records_as_one(tmp_path, seed_text):
     lines = [json.dumps({"text": seed_text.replace("Senin", f"Senin ke-{i}")}) for i in range(40)]
     (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    one = ingest([tmp_path / "many.jsonl"], VersionedStore.for_corpus(tmp_path / "one")).version
+    many = [tmp_path / "many.jsonl"]  # 40 near-duplicates of the seed, all kept on purpose
+    one = ingest(many, VersionedStore.for_corpus(tmp_path / "one"), keep_near_duplicates=True)
     two = ingest(
-        [tmp_path / "many.jsonl"], VersionedStore.for_corpus(tmp_path / "two"), workers=2
-    ).version
+        many, VersionedStore.for_corpus(tmp_path / "two"), workers=2, keep_near_duplicates=True
+    )
+    one, two = one.version, two.version
     assert one.content_sha256 == two.content_sha256 and one.rows("articles") == 40
 
 

@@ -35,6 +35,12 @@ def ingest(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Ingest the good inputs; record the bad ones.")
     ] = False,
+    keep_near_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--keep-near-duplicates", help="Ingest near-duplicates too (they are still listed)."
+        ),
+    ] = False,
 ) -> None:
     """Clean, segment and tokenize articles into a new immutable corpus version."""
     from warta.corpus.executors import EXECUTORS
@@ -43,10 +49,23 @@ def ingest(
         raise WartaError("--address names a Ray cluster: use it with --executor ray")
     chosen = EXECUTORS.get(executor)
     runner = chosen(workers) if executor == "local" else chosen(address)
-    _ingest(paths, runner, skip_bad=skip_bad, progress=sys.stderr.isatty())
+    _ingest(
+        paths,
+        runner,
+        skip_bad=skip_bad,
+        keep_near_duplicates=keep_near_duplicates,
+        progress=sys.stderr.isatty(),
+    )
 
 
-def _ingest(paths: list[Path], executor, *, skip_bad: bool, progress: bool) -> None:
+def _ingest(
+    paths: list[Path],
+    executor,
+    *,
+    skip_bad: bool,
+    progress: bool,
+    keep_near_duplicates: bool = False,
+) -> None:
     from warta.corpus.pipeline import ingest as run_ingest
     from warta.corpus.summary import UNLISTED, corpus_summary
 
@@ -55,6 +74,7 @@ def _ingest(paths: list[Path], executor, *, skip_bad: bool, progress: bool) -> N
         _store(),
         executor=executor,
         skip_bad=skip_bad,
+        keep_near_duplicates=keep_near_duplicates,
         progress=progress,
         repository=repository(),
     )
@@ -64,6 +84,12 @@ def _ingest(paths: list[Path], executor, *, skip_bad: bool, progress: bool) -> N
         console.print(f"duplicate of {doc_id} in this batch, skipped: {source}", highlight=False)
     if len(report.duplicates) > MAX_LISTED_DUPLICATES:
         console.print(f"... and {len(report.duplicates) - MAX_LISTED_DUPLICATES} more duplicates")
+    for source, match in report.near_duplicates[:MAX_LISTED_DUPLICATES]:
+        console.print(
+            f"near-duplicate of {match.duplicate_of} ({match.measure} {match.similarity:.2f}), "
+            f"{'kept' if keep_near_duplicates else 'skipped'}: {source}",
+            highlight=False,
+        )
     _print_sources(report.sources)
     if UNLISTED in report.sources and report.sources[UNLISTED].articles:
         err_console.print(

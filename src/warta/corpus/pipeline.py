@@ -5,6 +5,11 @@ The records are made by ``ArticlePipeline`` (named steps, ``warta.corpus.steps``
 rows it returns and commits them as one version. Writing and committing stay in the driver, so the
 same ingest can run its steps on a distributed engine.
 
+Duplicates: an article whose ``doc_id`` is already in the batch is skipped; a near-duplicate (the
+same story in other words or an excerpt of it, ``warta.corpus.dedup``) of an article of the batch or
+of the parent version is kept out with the document it duplicates, unless ``keep_near_duplicates``.
+Both are listed in the version's manifest.
+
 Bad input policy: by default a batch with any bad input is refused whole (every problem listed,
 nothing written). With ``skip_bad`` the good articles are ingested and the rejected inputs are
 recorded in the version's manifest. Either way a version is complete or absent, never partial.
@@ -16,7 +21,7 @@ the batch, or whose source id (an IndoSum id in two folds) is; the first one rea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from warta.corpus.dedup import NearDuplicate, NearDuplicateIndex
 from warta.corpus.executors import Executor, LocalExecutor
 from warta.corpus.readers import read_articles
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, RowKey
@@ -58,15 +64,20 @@ class IngestReport:
     articles: int = 0
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (where, doc_id kept)
+    near_duplicates: list[tuple[str, NearDuplicate]] = field(default_factory=list)  # (where, match)
     rejected: list[InputError] = field(default_factory=list)
     sources: dict[str, SourceCounts] = field(default_factory=dict)  # by source name
     hashes: dict[str, str] = field(default_factory=dict)  # doc_id -> record hash, this batch
     _by_source_id: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
+    def seen(self, key: RowKey) -> str | None:
+        """The doc_id kept for this row's text or source id earlier in the batch, if any."""
+        return key.doc_id if key.doc_id in self.hashes else self._by_source_id.get(key.source_id)
+
     def count(self, key: RowKey, parent_hashes: dict[str, str]) -> bool:
         """Count one processed row; whether it is to be written (new or changed, no duplicate)."""
         counts = self.sources.setdefault(key.source or UNLISTED, SourceCounts())
-        kept = key.doc_id if key.doc_id in self.hashes else self._by_source_id.get(key.source_id)
+        kept = self.seen(key)
         if kept is not None:
             self.duplicates.append((key.where, kept))
             counts.duplicates += 1
@@ -96,6 +107,7 @@ def ingest(
     executor: Executor | None = None,
     pipeline: ArticlePipeline | None = None,
     skip_bad: bool = False,
+    keep_near_duplicates: bool = False,
     progress: bool = False,
     repository: Repository | None = None,
 ) -> IngestReport:
@@ -114,12 +126,28 @@ def ingest(
         parent = staging.parent
         parent_hashes = parent.key_hashes("articles", store.key, store.row_hash) if parent else {}
         writer = staging.writer("articles", ARTICLE_SCHEMA)
+        near = _near_duplicate_index(parent)
         report = IngestReport(version=None, parent=parent, diff=VersionDiff())
         batch = report.hashes
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress)
         for chunk in executor.run(pipeline, read_articles(paths, repository)):
             report.rejected.extend(chunk.errors)
-            keep = [i for i, key in enumerate(chunk.keys) if report.count(key, parent_hashes)]
+            texts = chunk.batch.column("text").to_pylist() if chunk.batch is not None else []
+            keep = []
+            for index, key in enumerate(chunk.keys):
+                if report.seen(key) is None and key.doc_id not in parent_hashes:
+                    match = near.check(
+                        key.doc_id, texts[index], add_if_duplicate=keep_near_duplicates
+                    )
+                    if match is not None:
+                        report.near_duplicates.append((key.where, match))
+                        if not keep_near_duplicates:
+                            report.sources.setdefault(
+                                key.source or UNLISTED, SourceCounts()
+                            ).duplicates += 1
+                            continue
+                if report.count(key, parent_hashes):
+                    keep.append(index)
             if keep:
                 writer.write_batch(
                     chunk.batch if len(keep) == len(chunk.keys) else chunk.batch.take(keep)
@@ -146,6 +174,10 @@ def ingest(
                     "articles": report.articles,
                     "unchanged": report.unchanged,
                     "duplicates": [{"source": s, "doc_id": d} for s, d in report.duplicates],
+                    "near_duplicates": [
+                        {"source": s, **asdict(m), "kept": keep_near_duplicates}
+                        for s, m in report.near_duplicates
+                    ],
                     "rejected": [
                         {"source": e.source, "line": e.line, "problem": e.problem}
                         for e in report.rejected
@@ -168,6 +200,17 @@ def _rewrite_in_current_schema(parent: Version, writer, replaced: set[str]) -> N
     for batch in parent.iter_batches("articles"):
         keep = pc.invert(pc.is_in(batch.column("doc_id"), value_set=drop))
         writer.write_batch(conform(batch.filter(keep)))
+
+
+def _near_duplicate_index(parent: Version | None) -> NearDuplicateIndex:
+    """An index of the parent's documents, read a record batch at a time (about 1 KB each)."""
+    index = NearDuplicateIndex()
+    if parent is not None:
+        for batch in parent.iter_batches("articles", ["doc_id", "text"]):
+            index.add_all(
+                zip(*(batch.column(c).to_pylist() for c in ("doc_id", "text")), strict=True)
+            )
+    return index
 
 
 def remove_documents(store: VersionedStore, doc_ids: list[str], reason: str) -> Version:
