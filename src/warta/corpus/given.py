@@ -64,31 +64,36 @@ def place_given(
         raise GivenMismatch(
             f"the source gives sentences for {len(segmentation)} lines, the text has {len(lines)}"
         )
-    removed = {r["line"] for r in article.removed}
-    kept = [n for n, line in enumerate(lines) if line and n + 1 not in removed]
+    pieces: dict[int, list[str]] = {}
+    for r in article.removed:
+        pieces.setdefault(r["line"], []).append(r["text"])
+    kept = [n for n, line in enumerate(lines) if line and _remainder(line, pieces.get(n + 1))]
     paragraphs = article.text.split("\n\n") if article.text else []
     if len(kept) != len(paragraphs):
         raise GivenMismatch(
             f"cleaning kept {len(paragraphs)} paragraphs of {len(kept)} lines it did not remove: "
-            "a given segmentation needs whole lines kept or removed"
+            "a given segmentation needs lines kept, removed or trimmed at their ends"
         )
     block_starts = [b.start for b in article.blocks]
     placed = PlacedSegmentation()
     offset = 0
     for n, paragraph in zip(kept, paragraphs, strict=True):
-        if paragraph != lines[n]:
+        line = lines[n]
+        begin = line.find(paragraph)
+        if begin < 0:
             raise GivenMismatch(
-                f"cleaning changed line {n + 1}: a given segmentation needs whole lines kept "
-                "or removed"
+                f"cleaning changed line {n + 1} inside: a given segmentation needs lines kept, "
+                "removed or trimmed at their ends"
             )
+        window = _Window(begin, begin + len(paragraph), offset - begin, n)
         cursor = 0
         for k, sentence in enumerate(segmentation[n]):
             first = len(placed.tokens)
             if isinstance(sentence, str):
-                cursor = _place_text(placed, paragraph, clean_token(sentence), cursor, offset, n)
+                cursor = _place_text(placed, line, clean_token(sentence), cursor, window)
             else:
                 for token in sentence:
-                    cursor = _place(placed, paragraph, clean_token(token), cursor, offset, n)
+                    cursor = _place(placed, line, clean_token(token), cursor, window)
             if len(placed.tokens) > first:
                 start = placed.starts[first]
                 placed.sentences.append(
@@ -101,44 +106,69 @@ def place_given(
                     }
                 )
                 placed.origins.append((n, k))
-        if cursor != len(paragraph):
+        if cursor != len(line):
             raise GivenMismatch(
-                f"line {n + 1}: text after the given sentences: {paragraph[cursor:][:40]!r}"
+                f"line {n + 1}: text after the given sentences: {line[cursor:][:40]!r}"
             )
         offset += len(paragraph) + 2
     return placed
 
 
-def _where(paragraph: str, piece: str, cursor: int, line: int) -> int:
+@dataclass(frozen=True)
+class _Window:
+    """The part of a line that cleaning kept (``begin``-``end`` in the line) and where it stands in
+    the clean text (line offset + ``shift``); given tokens outside it were trimmed with their piece."""
+
+    begin: int
+    end: int
+    shift: int
+    line: int
+
+    def add(self, placed: PlacedSegmentation, token: str, start: int) -> None:
+        stop = start + len(token)
+        if self.begin <= start and stop <= self.end:
+            placed.add(token, start + self.shift)
+        elif start < self.end and stop > self.begin:
+            raise GivenMismatch(
+                f"line {self.line + 1}: cleaning cut through the given token {token!r}"
+            )
+
+
+def _remainder(line: str, removed: list[str] | None) -> str:
+    """What is left of a line after its removed pieces (empty: the whole line was removed)."""
+    for piece in removed or ():
+        line = line.replace(piece, "", 1)
+    return line.strip()
+
+
+def _where(line: str, piece: str, cursor: int, number: int) -> int:
     """Where ``piece`` starts: at ``cursor``, or after the one space there."""
-    if cursor and paragraph.startswith(" ", cursor):
+    if cursor and line.startswith(" ", cursor):
         cursor += 1
-    if not paragraph.startswith(piece, cursor):
+    if not line.startswith(piece, cursor):
         raise GivenMismatch(
-            f"line {line + 1}: given {piece!r} is not the text at offset {cursor} "
-            f"({paragraph[cursor : cursor + len(piece) + 10]!r})"
+            f"line {number + 1}: given {piece!r} is not the text at offset {cursor} "
+            f"({line[cursor : cursor + len(piece) + 10]!r})"
         )
     return cursor
 
 
-def _place(
-    placed: PlacedSegmentation, paragraph: str, token: str, cursor: int, offset: int, line: int
-) -> int:
+def _place(placed: PlacedSegmentation, line: str, token: str, cursor: int, window: _Window) -> int:
     if not token:
         return cursor
-    start = _where(paragraph, token, cursor, line)
-    placed.add(token, offset + start)
+    start = _where(line, token, cursor, window.line)
+    window.add(placed, token, start)
     return start + len(token)
 
 
 def _place_text(
-    placed: PlacedSegmentation, paragraph: str, sentence: str, cursor: int, offset: int, line: int
+    placed: PlacedSegmentation, line: str, sentence: str, cursor: int, window: _Window
 ) -> int:
     if not sentence:
         return cursor
-    start = _where(paragraph, sentence, cursor, line)
+    start = _where(line, sentence, cursor, window.line)
     for a, b in tokenize(sentence):
-        placed.add(sentence[a:b], offset + start + a)
+        window.add(placed, sentence[a:b], start + a)
     return start + len(sentence)
 
 
