@@ -3,8 +3,11 @@ earlier versions intact, a second writer is refused, and the next write cleans u
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,9 +59,13 @@ def dying(*args, **kwargs):
 
 setattr(module, attr, dying)
 if job["kind"] == "ingest":
+    from warta.corpus.executors import LocalExecutor, RayExecutor
+
+    executor = RayExecutor(num_cpus=2) if job.get("executor") == "ray" else LocalExecutor(1)
     pipeline.ingest(
         [Path(p) for p in job["paths"]],
         VersionedStore.for_corpus(Path(job["store"])),
+        executor=executor,
         keep_near_duplicates=True,  # the batch is variants of the seed: near-duplicates on purpose
     )
 else:
@@ -69,13 +76,26 @@ else:
 
 
 def run_dying(target: str, job: dict) -> int:
-    done = subprocess.run(
+    """Run the job in its own session; afterwards nothing of it is left running (a local Ray's
+    processes outlive a killed driver otherwise)."""
+    child = subprocess.Popen(
         [sys.executable, "-c", DRIVER, target, json.dumps(job)],
-        capture_output=True,
-        text=True,
-        timeout=300,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    return done.returncode
+    try:
+        return child.wait(timeout=300)
+    finally:
+        end_session(child.pid)
+
+
+def end_session(sid: int) -> None:
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if os.getsid(int(proc.name)) == sid:
+                    os.kill(int(proc.name), signal.SIGKILL)
 
 
 def snapshot_files(folder: Path) -> dict[Path, bytes]:
@@ -113,6 +133,23 @@ def test_ingest_killed_mid_write_loses_nothing(point, store_with_v1, tmp_path, s
     report = ingest([batch], store, keep_near_duplicates=True)  # seed variants
     assert store.verify() == []
     assert report.version is not None or point.startswith("after")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["first data file half written", "before the Delta commit"])
+def test_ray_ingest_killed_mid_write_loses_nothing(point, store_with_v1, tmp_path, seed_text):
+    """The same faults with the steps on a local Ray: the driver dies, the version stays."""
+    store = store_with_v1
+    batch = tmp_path / "batch.jsonl"
+    lines = [json.dumps({"text": seed_text.replace("Senin", f"Senin {i}")}) for i in range(200)]
+    batch.write_text("\n".join(lines) + "\n")
+    job = {"kind": "ingest", "paths": [str(batch)], "store": str(store.root), "executor": "ray"}
+    assert run_dying(KILL_POINTS[point], job) == 9
+    assert [v.name for v in store.versions()] == ["v0001"]
+    problems = store.verify()
+    assert problems and all("leftover" in p for p in problems), problems
+    store.vacuum()
+    assert store.verify() == []
 
 
 def test_gold_snapshot_killed_between_its_table_commits_loses_nothing(scratch_repo):
