@@ -30,6 +30,17 @@ SEED = REPO / "corpus" / "raw" / "000_bb4a5094ef9681cd.txt"
 IDNER = SHARED / "external" / "idner-news-2k"
 
 
+SEED_ID = "wrt-fd09ad9a1571522e"  # the seed's doc_id (from its text) in every corpus version
+
+
+def shipped_seed_row(version: str = "latest") -> dict:
+    """The seed article's row in a shipped corpus version (the one document of the gold v0001)."""
+    from warta.repository import Repository
+
+    rows = Repository(REPO).corpus(version).iter_rows("articles")
+    return next(row for row in rows if row["doc_id"] == SEED_ID)
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_seed_row
 from warta.annotations.bridge import (
     Connection,
     batched,
@@ -120,7 +120,7 @@ def test_the_token_comes_from_the_environment_and_is_never_shown(monkeypatch):
 
 def test_a_task_carries_text_id_version_and_title():
     corpus = Repository(REPO).corpus()
-    (article,) = corpus.read("articles").to_pylist()
+    article = shipped_seed_row()
     task = build_task(article, corpus)
     assert task == {"data": {"text": article["text"], "doc_id": article["doc_id"],
                              "corpus_version": corpus.name, "title": article["title"]}}  # fmt: skip

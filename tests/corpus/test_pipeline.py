@@ -15,7 +15,7 @@ from warta.corpus.pipeline import BatchRefused, ingest
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, record_hash
 from warta.dataset.integrity import corpus_problems
 from warta.repository import Repository
-from warta.store import VersionedStore
+from warta.store import VersionDiff, VersionedStore
 
 SEED_NAME = SEED.name
 ENGLISH = "The president ordered the mobilisation of twenty thousand reservists on Monday."
@@ -294,9 +294,14 @@ def test_bad_pretokenised_input_refuses_the_batch_whole_unless_skipped(store, tm
 def test_records_of_earlier_pipelines_still_verify_when_carried_into_ingest_3(
     scratch_repo, tmp_path
 ):
-    shutil.copytree(REPO / "corpus" / "versions", tmp_path / "versions")
+    shipped = VersionedStore.for_corpus(REPO / "corpus" / "versions").get("v0002")
     store = VersionedStore.for_corpus(tmp_path / "versions")
-    old = only_row(store.get("v0002"))
+    with store.stage() as staging:  # the shipped ingest-2 version, in its own schema
+        table = shipped.read("articles")
+        staging.writer("articles", table.schema).write_batch(table)
+        hashes = shipped.key_hashes("articles", "doc_id", "record_sha256")
+        staging.commit(parent=None, key_hashes=hashes, diff=VersionDiff(added=list(hashes)))
+    old = only_row(store.get("v0001"))
     assert old["pipeline_version"].startswith("ingest-2/")
     raw = scratch_repo / "corpus" / "raw"
     (raw / "x").mkdir()
@@ -306,6 +311,7 @@ def test_records_of_earlier_pipelines_still_verify_when_carried_into_ingest_3(
     source = {"license": "CC BY 4.0", "attribution": "X", "files": listed(raw, "x/b.txt")}
     write_provenance(raw, {"seed": seed_source(), "x": source})
     v3 = ingest([raw / "x"], store, repository=Repository(scratch_repo)).version
+    assert v3.name == "v0002"
     rows = {r["doc_id"]: r for r in v3.read("articles").to_pylist()}
     carried = rows[old["doc_id"]]
     assert carried["record_sha256"] == old["record_sha256"] == record_hash(carried)

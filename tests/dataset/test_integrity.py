@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_seed_row
 from warta.corpus.steps import record_hash
 from warta.dataset.integrity import corpus_problems, gold_problems
 from warta.errors import StoreError
@@ -52,8 +52,7 @@ def corpus_version(tmp_path: Path, rows: list[dict]) -> Version:
 
 
 def seed_row() -> dict:
-    (row,) = CORPUS.latest().read("articles").to_pylist()
-    return row
+    return shipped_seed_row()
 
 
 def rehashed(row: dict) -> dict:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_seed_row
 from warta.errors import InputError
 from warta.models import get_model
 from warta.models.predictions import PredictionsInvalid
 from warta.schema.mentions import Argument
-from warta.store import VersionedStore
 
 GOLDEN = REPO / "tests" / "fixtures" / "predictions" / "seed.jsonl"
 DOC = "wrt-fd09ad9a1571522e"
@@ -21,12 +20,7 @@ DOC = "wrt-fd09ad9a1571522e"
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    (row,) = (
-        VersionedStore.for_corpus(REPO / "corpus" / "versions")
-        .latest()
-        .read("articles")
-        .to_pylist()
-    )
+    row = shipped_seed_row()
     assert row["doc_id"] == DOC
     return row
 

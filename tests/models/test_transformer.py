@@ -8,25 +8,19 @@ import sys
 
 import pytest
 
-from tests.conftest import IDNER, REPO, SEED, build_checkpoint
+from tests.conftest import IDNER, REPO, SEED, build_checkpoint, shipped_seed_row
 from warta.corpus.conll import bio_from_spans, read_conll
 from warta.errors import WartaError
 from warta.models import get_model
 from warta.models.transformer import label_tags, word_windows
 from warta.schema.annotation import load_schema
-from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    (row,) = (
-        VersionedStore.for_corpus(REPO / "corpus" / "versions")
-        .latest()
-        .read("articles")
-        .to_pylist()
-    )
+    row = shipped_seed_row()
     return row
 
 
