@@ -1,5 +1,5 @@
 """The dataset card: `load_dataset(<repo>, "articles")` through the README's configs block (real
-Parquet, real loads), and metadata the Hub accepts."""
+Parquet, real loads), metadata the Hub accepts, and the README's own snippets run as written."""
 
 from __future__ import annotations
 
@@ -127,3 +127,30 @@ def test_the_card_metadata_keeps_its_order_and_configs_come_last(scratch_repo):
     meta, body = read_front_matter(readme)
     assert list(meta) == ["pretty_name", "license", "extra", "configs"] and body == "# scratch\n"
     assert meta["license"] == ["cc-by-sa-4.0", "other"]
+
+
+def readme_snippet(marker: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    (block,) = [b for b in blocks if marker in b]
+    return block
+
+
+def test_the_readme_snippets_pair_ntrex_with_english_and_keep_the_open_text(hf_cache):
+    code = readme_snippet("def sentence_pairs").replace(
+        'load_dataset("/path/to/warta", "articles")',
+        f'load_dataset({str(REPO)!r}, "articles", cache_dir={str(hf_cache)!r})',
+    )
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    articles, pairs = scope["articles"], scope["pairs"]
+    ntrex = [a for a in articles if a["source"] == "ntrex-128"]
+    assert len(pairs) == sum(len(a["sentences"]) for a in ntrex)  # every sentence has its English
+    assert pairs[0] == (
+        "Anggota Majelis (AM) Welsh khawatir bila mereka ‘tampak seperti boneka muppets'.",
+        "Welsh AMs worried about 'looking like muppets'",
+    )
+    exec(compile(readme_snippet("open_text = "), "README.md", "exec"), scope)
+    open_text = scope["open_text"]
+    assert set(open_text["source"]) == {"ntrex-128", "indosum"}
+    assert open_text.num_rows == articles.num_rows - articles["source"].count("seed")
