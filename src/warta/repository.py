@@ -41,9 +41,9 @@ class Repository:
     # Raw sources as bundled (byte for byte, with provenance), the versioned corpus store, the
     # schema every label and validator comes from, Label Studio's generated config, exports kept
     # as the server sent them, agreement, gold snapshots and their frozen splits, the local
-    # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results and
-    # the leaderboard, the dataset card (whose YAML ``configs:`` ``load_dataset`` reads), the
-    # documents a release carries, and the releases.
+    # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
+    # the cleaning judgements read by hand, the leaderboard, the dataset card (whose YAML
+    # ``configs:`` ``load_dataset`` reads), the documents a release carries, and the releases.
     raw_dir = Under("corpus/raw")
     provenance_file = Under("corpus/raw/PROVENANCE.yaml")
     corpus_versions = Under("corpus/versions")
@@ -58,6 +58,7 @@ class Repository:
     labelstudio_venv = Under(".venv-ls")
     configs_dir = Under("configs")
     results_dir = Under("benchmarks/results")
+    cleaning_judgements = Under("benchmarks/quality/cleaning-sample.yaml")
     leaderboard_file = Under("benchmarks/LEADERBOARD.md")
     leaderboard_plot = Under("benchmarks/leaderboard.png")
     readme = Under("README.md")

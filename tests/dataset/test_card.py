@@ -1,9 +1,12 @@
-"""`load_dataset(<repo>, "articles")` through the README's configs block: real Parquet, real loads."""
+"""The dataset card: `load_dataset(<repo>, "articles")` through the README's configs block (real
+Parquet, real loads), metadata the Hub accepts, and the README's own snippets run as written."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from pathlib import Path
 
 from datasets import load_dataset
 
@@ -85,3 +88,69 @@ def test_the_shipped_gold_loads_in_every_layer(hf_cache):
     events = load_dataset(str(REPO), "events", cache_dir=str(hf_cache))["test"]
     types = {e["event_type"] for row in events for e in row["event_mentions"]}
     assert {"CONSULT", "MOBILIZE", "RETREAT", "SEIZE_TERRITORY", "DESIGNATE_TERRORIST"} <= types
+
+
+# What the Hub accepts: https://huggingface.co/docs/hub/repositories-licenses (the ids Warta may
+# use; `other` needs a `license_name` and a `license_link`) and the value lists `datasets` ships.
+HUB_LICENSES = {"cc-by-sa-4.0", "cc-by-4.0", "cc-by-nc-sa-4.0", "mit", "other", "unknown"}
+LICENSE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+
+
+def hub_values(name: str) -> set[str]:
+    import datasets
+
+    resources = Path(datasets.__file__).parent / "utils" / "resources"
+    return set(json.loads((resources / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def test_card_metadata_is_what_the_hub_accepts():
+    from huggingface_hub import DatasetCard
+
+    card = DatasetCard.load(REPO / "README.md")  # parses the YAML as the Hub's client does
+    meta = card.data.to_dict()
+    assert meta["license"] == ["cc-by-sa-4.0", "other"] and set(meta["license"]) <= HUB_LICENSES
+    assert LICENSE_NAME.match(meta["license_name"])
+    link = REPO / meta["license_link"]
+    assert link.is_file() and link in Repository(REPO).release_documents
+    details = meta["license_details"]
+    parts = ("NTREX-128", "IndoSum", "CC BY-SA 4.0", "seed", "no license", "Annotations", "MIT")
+    assert [p for p in parts if p not in details] == []
+    assert set(meta["language"]) <= hub_values("languages")
+    assert set(meta["multilinguality"]) <= hub_values("multilingualities")
+    assert set(meta["size_categories"]) <= hub_values("size_categories")
+
+
+def test_the_card_metadata_keeps_its_order_and_configs_come_last(scratch_repo):
+    readme = scratch_repo / "README.md"
+    readme.write_text("---\nconfigs: []\nlicense: other\nextra: kept\n---\n# scratch\n")
+    write_front_matter(readme, [], pretty_name="Warta", license=["cc-by-sa-4.0", "other"])
+    meta, body = read_front_matter(readme)
+    assert list(meta) == ["pretty_name", "license", "extra", "configs"] and body == "# scratch\n"
+    assert meta["license"] == ["cc-by-sa-4.0", "other"]
+
+
+def readme_snippet(marker: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    (block,) = [b for b in blocks if marker in b]
+    return block
+
+
+def test_the_readme_snippets_pair_ntrex_with_english_and_keep_the_open_text(hf_cache):
+    code = readme_snippet("def sentence_pairs").replace(
+        'load_dataset("/path/to/warta", "articles")',
+        f'load_dataset({str(REPO)!r}, "articles", cache_dir={str(hf_cache)!r})',
+    )
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    articles, pairs = scope["articles"], scope["pairs"]
+    ntrex = [a for a in articles if a["source"] == "ntrex-128"]
+    assert len(pairs) == sum(len(a["sentences"]) for a in ntrex)  # every sentence has its English
+    assert pairs[0] == (
+        "Anggota Majelis (AM) Welsh khawatir bila mereka ‘tampak seperti boneka muppets'.",
+        "Welsh AMs worried about 'looking like muppets'",
+    )
+    exec(compile(readme_snippet("open_text = "), "README.md", "exec"), scope)
+    open_text = scope["open_text"]
+    assert set(open_text["source"]) == {"ntrex-128", "indosum"}
+    assert open_text.num_rows == articles.num_rows - articles["source"].count("seed")

@@ -37,7 +37,9 @@ def test_release_folder_loads_the_same_data_as_the_repository(repo, hf_cache):
     folder = make_release(repo, "0.1.0", corpus="v0002")  # the corpus gold v0001 was made on
     refresh_card(repo)
     manifest = json.loads((folder / "release.json").read_text())
-    assert manifest["corpus"]["version"] == "v0002" and manifest["gold"]["version"] == "v0001"
+    newest = repo.corpus_store().latest()
+    assert manifest["corpus"]["version"] == newest.name and manifest["gold"]["version"] == "v0001"
+    assert manifest["corpus"]["rows"] == newest.rows("articles")
     assert (
         "entity_f1_strict_v1" in manifest["metric_versions"]
         and manifest["counts"]["entity mentions"] == 170
@@ -47,10 +49,12 @@ def test_release_folder_loads_the_same_data_as_the_repository(repo, hf_cache):
         assert (folder / name).is_file()
     card, _ = read_front_matter(folder / "README.md")
     assert (
-        card["language"] == ["id"]
-        and card["size_categories"] == ["n<1K"]
+        card["language"] == ["id", "en"]
+        and card["size_categories"] == ["1K<n<10K"]
         and card["pretty_name"] == "Warta"
     )
+    assert card["license"] == ["cc-by-sa-4.0", "other"]
+    assert (folder / card["license_link"]).is_file()  # the datasheet travels with the release
     for config, split in (
         ("entities", "test"),
         ("events", "test"),

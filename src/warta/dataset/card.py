@@ -97,8 +97,9 @@ def refresh_card(repo) -> bool:
 def write_front_matter(readme: Path, configs: list[dict], **metadata: object) -> bool:
     """Replace the card's ``configs`` (and any other given keys); True if the file changed."""
     meta, body = read_front_matter(readme)
-    meta.update(metadata)
-    meta.pop("configs", None)  # configs last, after the card metadata
+    # the given metadata first, in its own order, then any other key the card has, configs last
+    meta = {**metadata, **{k: v for k, v in meta.items() if k not in metadata}}
+    meta.pop("configs", None)
     meta["configs"] = configs
     dumped = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
     new = f"---\n{dumped}---\n{body}"

@@ -12,20 +12,13 @@ import re
 from collections.abc import Callable
 
 from warta.errors import WartaError
+from warta.publish import composition, quality
+from warta.publish.markdown import table
 from warta.repository import Repository
 
 BLOCK = re.compile(
     r"(<!-- warta:begin (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- warta:end (?P=name) -->)", re.S
 )
-
-
-def _table(header: list[str], rows: list[list[object]]) -> str:
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(header))) + " |",
-    ]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def corpus_block(repo: Repository) -> str:
@@ -53,7 +46,7 @@ def corpus_block(repo: Repository) -> str:
         "blocks",
         "removed",
     ]
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def gold_block(repo: Repository) -> str:
@@ -69,7 +62,7 @@ def gold_block(repo: Repository) -> str:
         f"Gold snapshot {snapshot.name} (corpus {snapshot.manifest['corpus_version']}, "
         f"schema_version {snapshot.manifest['schema_version']}), per split:\n\n"
     )
-    return intro + _table(["", *splits], [[k, *(stats[s].get(k, 0) for s in splits)] for k in keys])
+    return intro + table(["", *splits], [[k, *(stats[s].get(k, 0) for s in splits)] for k in keys])
 
 
 def agreement_block(repo: Repository) -> str:
@@ -91,7 +84,7 @@ def agreement_block(repo: Repository) -> str:
                          f"{pair['argument_attached_f1']['f1']:.3f}"])  # fmt: skip
     header = ["export", "users", "documents", "entity F1 (strict)", "per type", "token kappa",
               "trigger F1", "argument F1", "argument F1 (attached)"]  # fmt: skip
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def leaderboard_block(repo: Repository) -> str:
@@ -111,7 +104,7 @@ def leaderboard_block(repo: Repository) -> str:
                          f"{len(entry.result.unit_counts['units'])} {entry.result.unit}s"])  # fmt: skip
     levels = sorted({board.confidence for board in boards if board.entries})
     interval = f"F1 ({'/'.join(levels) or '-'} CI)"
-    return _table(["task/protocol", "rank", "model", "metric", interval, "units"], rows)
+    return table(["task/protocol", "rank", "model", "metric", interval, "units"], rows)
 
 
 BLOCKS: dict[str, Callable[[Repository], str]] = {
@@ -119,6 +112,14 @@ BLOCKS: dict[str, Callable[[Repository], str]] = {
     "gold": gold_block,
     "agreement": agreement_block,
     "leaderboard": leaderboard_block,
+    "composition": composition.composition_block,
+    "language": composition.language_block,
+    "topics": composition.topics_block,
+    "outlets": composition.outlets_block,
+    "time_span": composition.time_span_block,
+    "rights": composition.rights_block,
+    "cleaning": quality.cleaning_block,
+    "duplicates": quality.duplicates_block,
 }
 
 
