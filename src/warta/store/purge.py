@@ -281,8 +281,8 @@ def finish_purges(store: VersionedStore) -> list[Path]:
     """
     from filelock import Timeout
 
-    if not store.tables():
-        return []
+    if not any(store.log(table).purges.unfinished for table in store.tables()):
+        return []  # the common case, without taking (and creating) the lock
     lock = purge_lock(store)
     try:
         lock.acquire()
@@ -324,8 +324,8 @@ def stray_copies(store: VersionedStore) -> list[Path]:
     a purge is running."""
     from filelock import Timeout
 
-    if not store.tables():
-        return []
+    if not any(any(store.table_dir(t).glob(".*.purge")) for t in store.tables()):
+        return []  # the common case, without taking (and creating) the lock
     lock = purge_lock(store)
     try:
         lock.acquire()
