@@ -13,8 +13,8 @@ purged) so it is never ingested again. In order:
 4. Purge the history of both stores (``warta.store.purge``: the files holding the rows rewritten
    in place, padded to their size so Delta readers still read every version, and recorded), then
    each release (``release_purge``: files rewritten, ``release.json`` updated).
-5. Tombstones ``done``, listing what was purged; the card refreshed (file lists, and descriptions
-   that say what was taken down).
+5. The card refreshed (file lists, and descriptions that say what was taken down); then the
+   tombstones ``done``, listing what was purged.
 
 It only ever goes forward: each step is all-or-nothing (a commit, or a purge that an interrupted
 process leaves for ``vacuum`` to finish), and running it again skips what is done. Undoing a
@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 
 from warta.corpus.pipeline import remove_documents
 from warta.corpus.tombstones import Tombstone, read_tombstones, write_tombstones
+from warta.dataset.card import refresh_card
 from warta.dataset.release import releases
 from warta.dataset.release_purge import (
     finish_release_purges,
@@ -112,6 +113,8 @@ def take_down(
 def finish_takedowns(repo: Repository) -> list[TakedownReport]:
     """Finish takedowns a killed process left ``pending`` (`warta corpus vacuum`); nothing while
     another takedown runs."""
+    if not repo.tombstones_file.exists():
+        return []  # no takedown ever started: nothing to finish (and no lock file made)
     with takedown_lock(repo, wait=False) as locked:
         if not locked:
             return []
@@ -126,12 +129,13 @@ def _resume(repo: Repository, purge_id: str) -> TakedownReport:
     tombstones = read_tombstones(repo.tombstones_file)
     group = sorted(d for d, t in tombstones.items() if t.purge == purge_id)
     first = tombstones[group[0]]
-    return _run(repo, group, purge_id, first.reason, first.requested)
+    return _run(repo, group, purge_id, first.reason, date.today().isoformat())
 
 
 def _run(
     repo: Repository, doc_ids: list[str], purge_id: str, reason: str, today: str
 ) -> TakedownReport:
+    """Every step for these documents, each skipped where done; ``today`` dates completion."""
     keys = set(doc_ids)
     report = TakedownReport(doc_ids, purge_id)
     corpus, gold = repo.corpus_store(), repo.gold_store()
@@ -152,10 +156,8 @@ def _run(
         for purged in purge_release(repo, folder, keys, purge_id=purge_id, reason=reason,
                                     purged_at=now):  # fmt: skip
             report.rewritten.append((purged.path, purged.rows_before, purged.rows_after))
-    _mark_done(repo, keys, today)
-    from warta.dataset.card import refresh_card
-
     refresh_card(repo)
+    _mark_done(repo, keys, today)  # last: until then the takedown is pending, and resumed
     report.elsewhere = _elsewhere(repo, keys, sources)
     return report
 
