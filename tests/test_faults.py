@@ -1,5 +1,6 @@
 """Nothing is lost under faults: a writer killed at any point of writing a version leaves the
-earlier versions intact, a second writer is refused, and the next write cleans up."""
+earlier versions intact, a second writer is refused, and the next write cleans up. A takedown
+killed at any point is reported, and `warta corpus vacuum` finishes it."""
 
 from __future__ import annotations
 
@@ -68,6 +69,10 @@ if job["kind"] == "ingest":
         executor=executor,
         keep_near_duplicates=True,  # the batch is variants of the seed: near-duplicates on purpose
     )
+elif job["kind"] == "takedown":
+    from warta.dataset.takedown import take_down
+    from warta.repository import Repository
+    take_down(Repository(Path(job["root"])), job["doc_ids"], job["reason"])
 else:
     from warta.annotations.roundtrip import gold_from_export
     from warta.repository import Repository
@@ -213,3 +218,39 @@ def test_two_ingests_at_once_one_commits_the_other_is_refused(store_with_v1, tmp
     assert "another writer committed" in stderr and "Run it again" in stderr
     assert [v.name for v in store_with_v1.versions()] == ["v0001", "v0002"]
     assert store_with_v1.verify() == []
+
+
+# Each point kills a takedown (the corpus purge swaps one file, the gold purge three), and what
+# verify then says beside the unfinished takedown.
+TAKEDOWN_KILL_POINTS = {
+    "new versions written, before the corpus purge's record": (
+        "warta.store.purge._record", "leftover of an interrupted purge (a rewritten copy"),
+    "gold purge: one file of three swapped": (
+        "warta.store.purge._swap#3", "leftover of an interrupted purge (1 file(s) to rewrite"),
+    "release purge: release.json written, no file swapped": (
+        "warta.dataset.release_purge._swap", "leftover of interrupted purge"),
+    "everything purged, the tombstone still pending": ("warta.dataset.takedown._mark_done", ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("point", list(TAKEDOWN_KILL_POINTS))
+def test_a_takedown_killed_midway_is_reported_and_vacuum_finishes_it(point, tmp_path):
+    from tests.cli.test_corpus import warta
+    from tests.dataset.conftest import build_takedown_repo, holding
+
+    target, leftover = TAKEDOWN_KILL_POINTS[point]
+    t = build_takedown_repo(tmp_path / "repo")
+    job = {"kind": "takedown", "root": str(t.root), "doc_ids": [t.flood_id], "reason": "request"}
+    assert run_dying(target, job) == 9
+    for version in t.repo.corpus_store().versions():  # readable, whatever the kill left
+        version.read("articles")
+    verify = warta(t.root, "corpus", "verify")
+    assert verify.returncode == 1, verify.stderr
+    assert f"takedown of {t.flood_id} (takedown requested" in verify.stderr
+    assert "is unfinished; `warta corpus vacuum` finishes it" in verify.stderr
+    assert leftover in verify.stderr
+    vacuum = warta(t.root, "corpus", "vacuum")
+    assert vacuum.returncode == 0 and f"finished the takedown of {t.flood_id}" in vacuum.stdout
+    verify = warta(t.root, "corpus", "verify")
+    assert verify.returncode == 0, verify.stderr
+    assert holding(t.root) == []

@@ -91,6 +91,12 @@ def test_shipped_releases_are_intact_and_pin_shipped_versions():
         )
 
 
+def test_no_taken_down_document_is_in_any_shipped_version_snapshot_or_release():
+    from warta.dataset.takedown import takedown_problems
+
+    assert takedown_problems(Repository(REPO)) == []
+
+
 def test_release_0_1_0_loads_like_the_gold_it_pins(hf_cache):
     from datasets import load_dataset
 

@@ -39,7 +39,8 @@ class Repository:
     root: Path
 
     # Raw sources as bundled (byte for byte, with provenance), the versioned corpus store, the
-    # schema every label and validator comes from, Label Studio's generated config, exports kept
+    # documents taken down (and the lock a takedown holds while it runs), the schema every label
+    # and validator comes from, Label Studio's generated config, exports kept
     # as the server sent them, agreement, gold snapshots and their frozen splits, the local
     # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
     # the cleaning judgements read by hand, the leaderboard, the dataset card (whose YAML
@@ -47,6 +48,8 @@ class Repository:
     raw_dir = Under("corpus/raw")
     provenance_file = Under("corpus/raw/PROVENANCE.yaml")
     corpus_versions = Under("corpus/versions")
+    tombstones_file = Under("corpus/TOMBSTONES.yaml")
+    takedown_lock = Under("corpus/.takedown.lock")
     annotations_dir = Under("annotations")
     schema_file = Under("annotations/schema.yaml")
     label_config_file = Under("annotations/labelstudio/config.xml")

@@ -64,6 +64,14 @@ def parse(tasks: list[dict], texts: dict[str, str] | None = None):
     return parse_export(Path("export.json"), SCHEMA, texts, "v0001", data)
 
 
+def test_the_task_of_a_document_taken_down_is_skipped_not_a_problem():
+    task = golden_task()
+    data = json.dumps([task]).encode()
+    parsed = parse_export(Path("export.json"), SCHEMA, {}, "v0002", data, {task["data"]["doc_id"]})
+    assert parsed.problems == [] and parsed.annotations == {}
+    assert parsed.taken_down == [task["data"]["doc_id"]]
+
+
 def test_a_task_of_another_document_or_text_is_a_problem_of_its_task():
     task = golden_task()
     stranger = {**task, "id": 41, "data": {**task["data"], "doc_id": "wrt-0000000000000000"}}

@@ -105,7 +105,7 @@ def test_import_conll_converts_with_a_label_map_and_keeps_text_out_of_the_repo(
     assert inside.returncode == 1 and "never copied into the repository" in inside.stderr
 
 
-def test_remove_writes_a_version_without_the_documents(scratch_repo, tmp_path):
+def test_remove_takes_a_document_down_and_prints_what_it_rewrote(scratch_repo, tmp_path):
     extra = tmp_path / "b.txt"
     extra.write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB. Ribuan warga mengungsi.")
     warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"), str(extra))
@@ -113,11 +113,27 @@ def test_remove_writes_a_version_without_the_documents(scratch_repo, tmp_path):
     gone = next(r["doc_id"] for r in store.latest().iter_rows("articles") if "Banjir" in r["text"])
     done = warta(scratch_repo, "corpus", "remove", gone, "--reason", "takedown request #7")
     assert done.returncode == 0, done.stderr
-    assert f"wrote corpus v0002: removed {gone}" in done.stdout
+    (shard,) = store.get("v0001").files("articles")
+    assert done.stdout.splitlines()[:2] == [
+        f"wrote corpus v0002: removed {gone}",
+        f"rewrote corpus/versions/articles/{shard.name} (2 -> 1 rows)",
+    ]
+    assert "tombstone(s) in corpus/TOMBSTONES.yaml" in done.stdout
     assert store.get("v0002").manifest["removal_reason"] == "takedown request #7"
-    assert store.get("v0001").rows("articles") == 2 and store.get("v0002").rows("articles") == 1
-    missing = warta(scratch_repo, "corpus", "remove", gone, "--reason", "again")
-    assert missing.returncode == 1 and gone in missing.stderr and "Traceback" not in missing.stderr
+    assert store.get("v0001").rows("articles") == 1 and store.get("v0002").rows("articles") == 1
+    assert warta(scratch_repo, "corpus", "verify").returncode == 0
+    reingest = warta(scratch_repo, "corpus", "ingest", str(extra))
+    assert reingest.returncode == 0 and "no change" in reingest.stdout
+    assert f"skipped {extra}: {gone} (taken down " in reingest.stderr.replace("\n", "")
+    again = warta(scratch_repo, "corpus", "remove", gone, "--reason", "again")
+    assert (
+        again.returncode == 0 and f"already taken down, nothing held them: {gone}" in again.stdout
+    )
+    missing = warta(scratch_repo, "corpus", "remove", "wrt-0000000000000000", "--reason", "typo")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert missing.stderr.strip() == (
+        "error: no corpus version has document wrt-0000000000000000: nothing was taken down"
+    )
 
 
 def test_stats_json_counts_the_new_version(scratch_repo):

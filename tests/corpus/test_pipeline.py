@@ -185,7 +185,7 @@ def test_two_workers_produce_the_same_records_as_one(tmp_path, seed_text):
     assert one.content_sha256 == two.content_sha256 and one.rows("articles") == 40
 
 
-def test_takedown_removes_a_document_in_a_new_version(scratch_repo, store, tmp_path):
+def test_remove_documents_writes_a_version_without_them(scratch_repo, store, tmp_path):
     from warta.corpus.pipeline import remove_documents
 
     ingest([scratch_repo / "corpus" / "raw"], store)
@@ -202,6 +202,25 @@ def test_takedown_removes_a_document_in_a_new_version(scratch_repo, store, tmp_p
     assert store.verify() == []
     with pytest.raises(Exception, match="has no document wrt-0000"):
         remove_documents(store, ["wrt-0000"], "typo")
+
+
+def test_a_taken_down_text_is_skipped_and_recorded_not_ingested(scratch_repo, store, tmp_path):
+    from warta.corpus.tombstones import Tombstone, write_tombstones
+
+    repository = Repository(scratch_repo)
+    extra = tmp_path / "b.txt"
+    extra.write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB kepada wartawan.")
+    scratch = VersionedStore.for_corpus(tmp_path / "elsewhere")
+    (seed,) = ingest([scratch_repo / "corpus" / "raw"], scratch).version.iter_rows("articles")
+    tombstone = Tombstone("wrt-other-id", seed["content_sha256"], "request", "2026-01-02", "0b")
+    write_tombstones(repository.tombstones_file, {tombstone.doc_id: tombstone})
+    report = ingest([scratch_repo / "corpus" / "raw", extra], store, repository=repository)
+    where = f"corpus/raw/{SEED_NAME}"
+    assert report.taken_down == [(where, tombstone)], "matched by the text's hash"
+    assert report.version.rows("articles") == 1 and report.diff.added != [seed["doc_id"]]
+    assert report.version.manifest["batch"]["taken_down"] == [
+        {"source": where, "doc_id": "wrt-other-id"}
+    ]
 
 
 # Sources with their own ids and rights (pipeline ingest-3).

@@ -154,3 +154,21 @@ def test_the_readme_snippets_pair_ntrex_with_english_and_keep_the_open_text(hf_c
     open_text = scope["open_text"]
     assert set(open_text["source"]) == {"ntrex-128", "indosum"}
     assert open_text.num_rows == articles.num_rows - articles["source"].count("seed")
+
+
+def test_a_split_emptied_by_a_takedown_leaves_the_config_loading_the_others(tmp_path, hf_cache):
+    from tests.dataset.conftest import build_takedown_repo
+    from warta.dataset.takedown import take_down
+
+    t = build_takedown_repo(tmp_path / "repo", flood_split="train")
+    assert {s["split"] for c in read_front_matter(t.repo.readme)[0]["configs"]
+            if c["config_name"] == "documents-0.1.0" for s in c["data_files"]} == {"test", "train"}  # fmt: skip
+    take_down(t.repo, [t.flood_id], "takedown request #7")
+    configs = {c["config_name"]: c for c in read_front_matter(t.repo.readme)[0]["configs"]}
+    for name in ("documents-gold-v0001", "entities-gold-v0001", "documents-0.1.0"):
+        assert [s["split"] for s in configs[name]["data_files"]] == ["test"], name
+        assert "1 document(s) taken down" in configs[name]["description"]
+        loaded = load_dataset(str(t.root), name, cache_dir=str(hf_cache))
+        assert list(loaded) == ["test"] and set(loaded["test"]["doc_id"]) == {t.seed_id}
+    release = load_dataset(str(t.repo.release_dir("0.1.0")), "events", cache_dir=str(hf_cache))
+    assert list(release) == ["test"]

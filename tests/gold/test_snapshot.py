@@ -7,7 +7,12 @@ import pytest
 
 from tests.conftest import REPO
 from warta.errors import WartaError
-from warta.gold.snapshot import bio_tags, gold_documents, write_gold_snapshot
+from warta.gold.snapshot import (
+    bio_tags,
+    gold_documents,
+    remove_gold_documents,
+    write_gold_snapshot,
+)
 from warta.repository import Repository
 from warta.schema.mentions import DocumentAnnotation, EntityMention
 
@@ -72,6 +77,24 @@ def test_gold_of_a_document_outside_the_corpus_is_refused(gold_repo):
     ):
         write_gold_snapshot(gold_repo.repo.gold_store(), gold_repo.gold_input(gold))
     assert gold_repo.repo.gold_store().versions() == []
+
+
+def test_removing_documents_writes_a_snapshot_without_their_rows_in_any_layer(gold_repo):
+    store = gold_repo.repo.gold_store()
+    first, _ = write_gold_snapshot(store, gold_repo.gold_input())
+    version = remove_gold_documents(store, {gold_repo.flood_id}, gold_repo.corpus, "request #7")
+    assert version.name == "v0002" and version.diff.removed == [gold_repo.flood_id]
+    for table in ("documents", "entities", "events"):
+        assert set(version.read(table).column("doc_id").to_pylist()) == {gold_repo.seed_id}
+        assert version.prefixes(table) == ["test"], "the emptied train split has no file left"
+    manifest = version.manifest
+    assert manifest["splits"]["train"] == [] and gold_repo.flood_id not in manifest["adjudication"]
+    assert manifest["removal_reason"] == "request #7"
+    assert manifest["export"] == first.manifest["export"]
+    assert remove_gold_documents(store, {gold_repo.flood_id}, gold_repo.corpus, "again") is None
+    last = remove_gold_documents(store, {gold_repo.seed_id}, gold_repo.corpus, "all")
+    assert last.rows("documents") == 0 and last.prefixes("documents") == ["test"]
+    assert store.verify() == []
 
 
 def test_gold_documents_by_split(gold_repo):

@@ -196,6 +196,7 @@ class ParsedExport:
     problems: list[Problem] = field(default_factory=list)
     tasks: int = 0
     cancelled: int = 0
+    taken_down: list[str] = field(default_factory=list)  # documents skipped: taken down
 
 
 def parse_export(
@@ -204,9 +205,11 @@ def parse_export(
     corpus_texts: dict[str, str],
     corpus_name: str,
     data: bytes | None = None,
+    taken_down: set[str] | frozenset[str] = frozenset(),
 ) -> ParsedExport:
     """Convert and validate an export (its bytes, if already read) against the schema and the
-    corpus text of each document."""
+    corpus text of each document. Tasks of documents in ``taken_down`` are skipped: the server
+    keeps them until someone deletes them, and they must never reach gold again."""
     try:
         tasks = json.loads(path.read_bytes() if data is None else data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -218,6 +221,9 @@ def parse_export(
         task_id = task.get("id")
         data = task.get("data") or {}
         doc_id, text = data.get("doc_id"), data.get("text")
+        if doc_id in taken_down:
+            parsed.taken_down.append(doc_id)
+            continue
         if doc_id not in corpus_texts:
             parsed.problems.append(
                 Problem(task_id, None, None, f"document {doc_id!r} is not in corpus {corpus_name}")

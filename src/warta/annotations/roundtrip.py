@@ -1,5 +1,6 @@
 """The annotation loop as the CLI runs it: push, pull (export -> validate -> adjudicate -> gold),
-and agreement. Each step reads the schema and the newest corpus version from the repository.
+and agreement. Each step reads the schema and the newest corpus version from the repository; tasks
+of documents taken down (``corpus/TOMBSTONES.yaml``) are skipped, so gold never gets them back.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from warta.annotations.bridge import (
 )
 from warta.annotations.convert import Problem
 from warta.annotations.labelconfig import label_config
+from warta.corpus.tombstones import read_tombstones
 from warta.errors import WartaError, listed_problems
 from warta.gold.snapshot import GoldInput, write_gold_snapshot
 from warta.gold.splits import assign_splits
@@ -124,7 +126,8 @@ def gold_from_export(repo: Repository, path: Path, *, project_id: int | None = N
     corpus = repo.corpus()
     texts = {row["doc_id"]: row["text"] for row in corpus.iter_rows("articles", ["doc_id", "text"])}
     data = path.read_bytes()
-    parsed = parse_export(path, schema, texts, corpus.name, data)
+    taken_down = set(read_tombstones(repo.tombstones_file))
+    parsed = parse_export(path, schema, texts, corpus.name, data, taken_down)
     if parsed.problems:
         raise ExportInvalid(path, parsed.problems)
     result = adjudicate(parsed.annotations)
@@ -153,7 +156,9 @@ def agreement(repo: Repository, export: Path | None = None) -> tuple[Path, list[
     path = export or newest_export(repo.exports_dir)
     rows = corpus.iter_rows("articles", ["doc_id", "text", "token_starts", "token_ends"])
     articles = {r["doc_id"]: r for r in rows}
-    parsed = parse_export(path, schema, {k: v["text"] for k, v in articles.items()}, corpus.name)
+    texts = {k: v["text"] for k, v in articles.items()}
+    taken_down = set(read_tombstones(repo.tombstones_file))
+    parsed = parse_export(path, schema, texts, corpus.name, taken_down=taken_down)
     if parsed.problems:
         raise ExportInvalid(path, parsed.problems)
     by_annotator: dict[int, dict] = {}

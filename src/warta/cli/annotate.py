@@ -106,6 +106,11 @@ def gold(export: Annotated[Path, typer.Argument(help="A saved Label Studio JSON 
 
 def _report(report) -> None:
     console.print(f"saved export {report.export} ({report.parsed.tasks} tasks)")
+    for doc_id in report.parsed.taken_down:
+        console.print(
+            f"[yellow]skipped[/] the task of {doc_id}: taken down (delete it in Label Studio)",
+            highlight=False,
+        )
     for doc_id, why in report.adjudication.conflicts.items():
         console.print(f"[yellow]conflict[/] {doc_id}: {why}", highlight=False)
     gold = report.adjudication.gold

@@ -80,6 +80,11 @@ def _ingest(
     )
     for problem in report.rejected:
         err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
+    for source, tombstone in report.taken_down:
+        err_console.print(
+            f"[yellow]skipped[/] {source}: {tombstone.describe()}; it is never ingested again",
+            highlight=False,
+        )
     for source, doc_id in report.duplicates[:MAX_LISTED_DUPLICATES]:
         console.print(f"duplicate of {doc_id} in this batch, skipped: {source}", highlight=False)
     if len(report.duplicates) > MAX_LISTED_DUPLICATES:
@@ -163,9 +168,12 @@ def diff(old: str, new: str) -> None:
 
 @app.command("verify")
 def verify(version: Annotated[str | None, typer.Argument()] = None) -> None:
-    """Check the corpus and gold stores: data file and log checksums, row counts, schemas and
-    content hashes. Exit 1 on damage; leftovers of an interrupted write are only reported
-    (`warta corpus vacuum` removes them)."""
+    """Check the corpus and gold stores (data file, log and purge checksums, row counts, schemas,
+    content hashes), the releases' checksums and the takedowns. Exit 1 on damage or on a taken-down
+    document still held anywhere; leftovers of an interrupted write or purge are only reported
+    (`warta corpus vacuum` removes or finishes them)."""
+    from warta.dataset.release import release_checksum_problems, releases
+    from warta.dataset.takedown import takedown_problems
     from warta.store.table import is_leftover
 
     repo = repository()
@@ -179,17 +187,33 @@ def verify(version: Annotated[str | None, typer.Argument()] = None) -> None:
         names = [version] if version and not label else [v.name for v in store.versions()]
         if names or not label:
             console.print(f"ok: {label}{', '.join(names) or 'no versions'}")
+    for folder in releases(repo):
+        for problem in release_checksum_problems(folder):
+            leftover = is_leftover(problem)
+            damaged |= not leftover
+            tag = "[yellow]leftover[/]" if leftover else "[red]damaged[/]"
+            err_console.print(f"{tag} {problem}", highlight=False)
+    for problem in takedown_problems(repo):  # the text is still served: never only a leftover
+        damaged = True
+        err_console.print(f"[red]not taken down[/] {problem}", highlight=False)
     if damaged:
         raise typer.Exit(1)
 
 
 @app.command("vacuum")
 def vacuum() -> None:
-    """Remove what interrupted writes left behind (never a file a version needs)."""
+    """Remove what interrupted writes left behind (never a file a version needs); finish
+    interrupted purges and takedowns."""
+    from warta.dataset.takedown import finish_takedowns
+
     repo = repository()
     for store in (repo.corpus_store(), repo.gold_store()):
+        for record in store.finish_purges():
+            console.print(f"finished the purge of {repo.relative(record)}", highlight=False)
         for path in store.vacuum():
             console.print(f"removed {repo.relative(path)}", highlight=False)
+    for report in finish_takedowns(repo):
+        console.print(f"finished the takedown of {', '.join(report.doc_ids)}", highlight=False)
     console.print("vacuumed: the stores hold only what their versions need")
 
 
@@ -340,12 +364,35 @@ def import_conll(
 def remove(
     doc_ids: Annotated[list[str], typer.Argument(help="Document ids to take down.")],
     reason: Annotated[
-        str, typer.Option(help="Why (recorded in the manifest), e.g. a takedown request.")
+        str, typer.Option(help="Why (recorded with each purge and tombstone), e.g. a request.")
     ],
 ) -> None:
-    """Write a new corpus version without these documents (older versions are not changed)."""
-    from warta.corpus.pipeline import remove_documents
+    """Take documents down: a corpus version and gold snapshot without them, their rows purged
+    from every older version, snapshot and release, and a tombstone in corpus/TOMBSTONES.yaml."""
+    from warta.dataset.takedown import take_down
 
-    version = remove_documents(_store(), doc_ids, reason)
-    refresh_card()
-    console.print(f"wrote corpus {version.name}: removed {', '.join(version.diff.removed)}")
+    repo = repository()
+    _print_takedown(repo, take_down(repo, doc_ids, reason))
+
+
+def _print_takedown(repo, report) -> None:
+    if report.corpus_version is not None:
+        removed = ", ".join(report.corpus_version.diff.removed)
+        console.print(f"wrote corpus {report.corpus_version.name}: removed {removed}")
+    if report.gold_version is not None:
+        removed = ", ".join(report.gold_version.diff.removed)
+        console.print(f"wrote gold snapshot {report.gold_version.name}: removed {removed}")
+    for path, before, after in report.rewritten:
+        console.print(f"rewrote {repo.relative(path)} ({before} -> {after} rows)", highlight=False)
+    if not (report.corpus_version or report.gold_version or report.rewritten):
+        console.print(f"already taken down, nothing held them: {', '.join(report.doc_ids)}")
+    console.print(
+        f"tombstone(s) in {repo.relative(repo.tombstones_file)} (purge {report.purge_id})",
+        highlight=False,
+    )
+    for line in report.elsewhere:
+        err_console.print(f"[yellow]still holds it, not changed:[/] {line}", highlight=False)
+    err_console.print(
+        "[yellow]not reached from here:[/] its task on the Label Studio server, and `datasets` "
+        "caches made before (the card changed, so loads do not reuse them; delete them)"
+    )

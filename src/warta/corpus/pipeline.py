@@ -15,7 +15,8 @@ nothing written). With ``skip_bad`` the good articles are ingested and the rejec
 recorded in the version's manifest. Either way a version is complete or absent, never partial.
 
 Duplicates are skipped and recorded, never errors: an article whose normalised text is already in
-the batch, or whose source id (an IndoSum id in two folds) is; the first one read is kept.
+the batch, or whose source id (an IndoSum id in two folds) is; the first one read is kept. So is an
+article that was taken down (its id or text hash has a tombstone, ``warta.corpus.tombstones``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from warta.corpus.executors import Executor, LocalExecutor
 from warta.corpus.readers import read_articles
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, RowKey
 from warta.corpus.summary import UNLISTED, SourceCounts
+from warta.corpus.tombstones import TakenDown, Tombstone
 from warta.errors import InputError, WartaError
 from warta.schema.documents import ARTICLE_SCHEMA, conform
 from warta.store import Version, VersionDiff, VersionedStore
@@ -66,6 +68,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (where, doc_id kept)
     near_duplicates: list[tuple[str, NearDuplicate]] = field(default_factory=list)  # (where, match)
     rejected: list[InputError] = field(default_factory=list)
+    taken_down: list[tuple[str, Tombstone]] = field(default_factory=list)  # (where, tombstone)
     sources: dict[str, SourceCounts] = field(default_factory=dict)  # by source name
     hashes: dict[str, str] = field(default_factory=dict)  # doc_id -> record hash, this batch
     _by_source_id: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
@@ -121,6 +124,7 @@ def ingest(
 
     executor = executor or LocalExecutor(workers)
     pipeline = pipeline or ArticlePipeline()
+    taken_down = TakenDown.read(repository.tombstones_file) if repository else TakenDown()
 
     with store.stage() as staging:
         parent = staging.parent
@@ -133,8 +137,13 @@ def ingest(
         for chunk in executor.run(pipeline, read_articles(paths, repository)):
             report.rejected.extend(chunk.errors)
             texts = chunk.batch.column("text").to_pylist() if chunk.batch is not None else []
+            contents = _column(chunk.batch, "content_sha256")
             keep = []
             for index, key in enumerate(chunk.keys):
+                tombstone = taken_down.match(key.doc_id, contents[index])
+                if tombstone is not None:
+                    report.taken_down.append((key.where, tombstone))
+                    continue
                 if report.seen(key) is None and key.doc_id not in parent_hashes:
                     match = near.check(
                         key.doc_id, texts[index], add_if_duplicate=keep_near_duplicates
@@ -182,10 +191,15 @@ def ingest(
                         {"source": e.source, "line": e.line, "problem": e.problem}
                         for e in report.rejected
                     ],
+                    "taken_down": [{"source": s, "doc_id": t.doc_id} for s, t in report.taken_down],
                 },
             },
         )
         return report
+
+
+def _column(batch: pa.RecordBatch | None, name: str) -> list:
+    return batch.column(name).to_pylist() if batch is not None else []
 
 
 def _schema_changed(parent: Version) -> bool:
@@ -214,7 +228,8 @@ def _near_duplicate_index(parent: Version | None) -> NearDuplicateIndex:
 
 
 def remove_documents(store: VersionedStore, doc_ids: list[str], reason: str) -> Version:
-    """A new version without the given documents (a takedown); earlier versions stay as they were."""
+    """A new version without the given documents. Earlier versions still hold them: a takedown
+    (``warta.dataset.takedown``) purges those too."""
     with store.stage() as staging:
         parent = staging.parent
         if parent is None:

@@ -2,21 +2,32 @@
 
 ``load_dataset(<repo>, "articles")`` reads the newest corpus version; every version stays loadable
 as ``articles-vNNNN``. Only the front matter is generated; the README's prose is left alone.
+
+Takedowns. `datasets` 5.2 refuses to build an empty split ("corresponds to no data"), and one
+empty split makes the whole config fail. So a config lists only the files that have rows, and a
+split only if it has some. A config with no rows at all (a version whose every document was taken
+down) stays listed with its empty file, so every version keeps its config: its ``description``
+says it has no rows and loads only with ``streaming=True`` (0 rows, the right features). A version,
+snapshot or release that lost documents to a purge says so in its configs' ``description`` too.
+That also changes the card, and with it the hash `datasets` keys its cache on: a purged file keeps
+its path and size, so nothing else would stop a cache made before the purge from being served.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import yaml
 
 from warta.errors import WartaError
-from warta.store import VersionedStore, write_atomic
+from warta.store import Version, VersionedStore, write_atomic
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 CORPUS_SPLIT = "corpus"
 """The articles layer is the whole corpus, not a training split: its one split says so."""
+EMPTY = "no rows: `datasets` loads it only with streaming=True (it refuses an empty split)"
 
 
 def corpus_configs(store: VersionedStore, root: Path) -> list[dict]:
@@ -24,10 +35,27 @@ def corpus_configs(store: VersionedStore, root: Path) -> list[dict]:
     versions = store.versions()
     for position, version in enumerate(reversed(versions)):
         files = version.data_files("articles", root, split=CORPUS_SPLIT)
+        about = _about(version, "articles")
         if position == 0:
-            configs.append({"config_name": "articles", "data_files": files, "default": True})
-        configs.append({"config_name": f"articles-{version.name}", "data_files": files})
+            configs.append(
+                {"config_name": "articles", **about, "data_files": files, "default": True}
+            )
+        configs.append({"config_name": f"articles-{version.name}", **about, "data_files": files})
     return configs
+
+
+def _about(version: Version, table: str) -> dict:
+    """The ``description`` of a config of a version: purged since it was written, or empty."""
+    notes = []
+    if purged := version.purged:
+        kind = "version" if version.store.kind == "corpus" else "snapshot"
+        notes.append(
+            f"{len(purged)} document(s) taken down after this {kind} was written "
+            "(corpus/TOMBSTONES.yaml); its files no longer hold them"
+        )
+    if not version.rows(table):
+        notes.append(EMPTY)
+    return {"description": "; ".join(notes)} if notes else {}
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -46,9 +74,11 @@ def gold_configs(store: VersionedStore, root: Path) -> list[dict]:
     for position, version in enumerate(reversed(store.versions())):
         for layer in GOLD_LAYERS:
             files = version.data_files(layer, root)
+            about = _about(version, layer)
             if position == 0:
-                configs.append({"config_name": layer, "data_files": files})
-            configs.append({"config_name": f"{layer}-gold-{version.name}", "data_files": files})
+                configs.append({"config_name": layer, **about, "data_files": files})
+            name = f"{layer}-gold-{version.name}"
+            configs.append({"config_name": name, **about, "data_files": files})
     return sorted(configs, key=lambda c: (c["config_name"].count("-"), c["config_name"]))
 
 
@@ -66,7 +96,7 @@ def read_front_matter(readme: Path) -> tuple[dict, str]:
 
 def repository_configs(repo) -> list[dict]:
     """Every config of a Warta repository: corpus versions, gold snapshots, then releases."""
-    from warta.dataset.release import release_configs, releases
+    from warta.dataset.release import releases
 
     configs = corpus_configs(repo.corpus_store(), repo.root) + gold_configs(
         repo.gold_store(), repo.root
@@ -74,13 +104,37 @@ def repository_configs(repo) -> list[dict]:
     for folder in releases(repo):
         version = folder.name.removeprefix("warta-")
         prefix = f"{folder.relative_to(repo.root).as_posix()}/"
-        for config in release_configs(folder, prefix):
-            configs.append(
-                {
-                    "config_name": f"{config['config_name']}-{version}",
-                    "data_files": config["data_files"],
-                }
+        for config in described_release_configs(folder, prefix):
+            config = {
+                k: v for k, v in config.items() if k != "default"
+            }  # the checkout's is articles
+            configs.append({**config, "config_name": f"{config['config_name']}-{version}"})
+    return configs
+
+
+def described_release_configs(folder: Path, prefix: str = "") -> list[dict]:
+    """A release's configs, each with a ``description`` if documents were purged from the release
+    or it has no rows."""
+    import pyarrow.parquet as pq
+
+    from warta.dataset.release import release_configs
+
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    taken = {d for purge in manifest.get("purges", []) for d in purge["doc_ids"]}
+    configs = []
+    for config in release_configs(folder, prefix):
+        notes = []
+        if taken:
+            notes.append(
+                f"{len(taken)} document(s) taken down after this release was made (its "
+                "release.json lists the purges); its files no longer hold them"
             )
+        layer = folder / "data" / config["config_name"]
+        if not any(pq.ParquetFile(p).metadata.num_rows for p in layer.glob("*.parquet")):
+            notes.append(EMPTY)
+        about = {"description": "; ".join(notes)} if notes else {}
+        name, rest = config["config_name"], {k: v for k, v in config.items() if k != "config_name"}
+        configs.append({"config_name": name, **about, **rest})
     return configs
 
 
@@ -99,11 +153,16 @@ def write_front_matter(readme: Path, configs: list[dict], **metadata: object) ->
     meta, body = read_front_matter(readme)
     # the given metadata first, in its own order, then any other key the card has, configs last
     meta = {**metadata, **{k: v for k, v in meta.items() if k not in metadata}}
-    meta.pop("configs", None)
-    meta["configs"] = configs
-    dumped = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
-    new = f"---\n{dumped}---\n{body}"
+    new = render_card(meta, configs, body)
     if readme.exists() and readme.read_text(encoding="utf-8") == new:
         return False
     write_atomic(readme, new.encode())
     return True
+
+
+def render_card(meta: dict, configs: list[dict], body: str) -> str:
+    """A card: its metadata, then its configs, then the body."""
+    meta = {k: v for k, v in meta.items() if k != "configs"}
+    meta["configs"] = configs  # last, after the card metadata
+    dumped = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
+    return f"---\n{dumped}---\n{body}"

@@ -183,7 +183,9 @@ def _write_release(repo, folder: Path, version: str, corpus, snapshot, schema) -
 
 
 def release_configs(folder: Path, prefix: str = "") -> list[dict]:
-    """Configs of a release folder (paths relative to ``folder``, or under ``prefix``)."""
+    """Configs of a release folder (paths relative to ``folder``, or under ``prefix``). A split
+    whose files have no rows (taken down) is left out while the config has others: `datasets`
+    cannot build an empty split, and one would fail the whole config."""
     configs = [
         {
             "config_name": "articles",
@@ -191,9 +193,7 @@ def release_configs(folder: Path, prefix: str = "") -> list[dict]:
         }
     ]
     for layer in LAYERS:
-        splits = sorted(
-            {p.name.rsplit("-", 1)[0] for p in (folder / "data" / layer).glob("*.parquet")}
-        )
+        splits = _splits_with_rows(folder / "data" / layer)
         configs.append(
             {
                 "config_name": layer,
@@ -204,6 +204,15 @@ def release_configs(folder: Path, prefix: str = "") -> list[dict]:
         )
     configs[1]["default"] = True
     return configs
+
+
+def _splits_with_rows(folder: Path) -> list[str]:
+    """The splits of a layer's files that have rows (all of them if none has)."""
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("*.parquet"))
+    full = [p for p in files if pq.ParquetFile(p).metadata.num_rows] or files
+    return sorted({p.name.rsplit("-", 1)[0] for p in full})
 
 
 def card_metadata(rows: int, configs: list[dict]) -> dict:
@@ -232,13 +241,25 @@ its limits and the takedown process, and CITATION.cff to cite it.
 
 
 def release_checksum_problems(folder: Path) -> list[str]:
-    """Files of a release that are missing or changed since it was written."""
+    """Files of a release that are missing or changed since it was written (or purged: a file
+    still at its checksum from before a recorded purge is that purge, interrupted)."""
     manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    before = {
+        (name, change["old_sha256"]): purge["purge"]
+        for purge in manifest.get("purges", [])
+        for name, change in purge["files"].items()
+    }
     problems = []
     for entry in manifest["files"]:
         path = folder / entry["path"]
         if not path.exists():
             problems.append(f"{path}: missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-            problems.append(f"{path}: checksum mismatch")
+        elif (digest := hashlib.sha256(path.read_bytes()).hexdigest()) != entry["sha256"]:
+            purge = before.get((entry["path"], digest))
+            problems.append(
+                f"{path}: leftover of interrupted purge {purge} (the file is not rewritten yet); "
+                "`warta corpus vacuum` finishes it"
+                if purge
+                else f"{path}: checksum mismatch"
+            )
     return problems

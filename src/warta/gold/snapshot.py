@@ -87,6 +87,44 @@ def write_gold_snapshot(
         return version, diff
 
 
+def remove_gold_documents(
+    store: VersionedStore, doc_ids: set[str], corpus: Version, reason: str
+) -> Version | None:
+    """The next snapshot without these documents (a takedown), pinned to ``corpus`` (which no
+    longer has them); None if the newest snapshot has none of them. Its three tables lose their
+    rows; the export, schema and the other documents' adjudication are the parent's."""
+    with store.stage() as staging:
+        parent = staging.parent
+        if parent is None:
+            return None
+        hashes = parent.key_hashes("documents", store.key, store.row_hash)
+        gone = set(doc_ids) & hashes.keys()
+        if not gone:
+            return None
+        extra = parent.record.get("extra", {})
+        return staging.commit(
+            parent=parent,
+            key_hashes={k: v for k, v in hashes.items() if k not in gone},
+            diff=VersionDiff(removed=sorted(gone)),
+            extra={
+                **extra,
+                "corpus_version": corpus.name,
+                "corpus_content_sha256": corpus.content_sha256,
+                "adjudication": _without(extra.get("adjudication", {}), gone),
+                "conflicts": _without(extra.get("conflicts", {}), gone),
+                "splits": {
+                    s: [d for d in ids if d not in gone]
+                    for s, ids in extra.get("splits", {}).items()
+                },
+                "removal_reason": reason,
+            },
+        )
+
+
+def _without(by_doc: dict, gone: set[str]) -> dict:
+    return {k: v for k, v in by_doc.items() if k not in gone}
+
+
 def _provenance_fields(doc: DocumentAnnotation) -> dict:
     p = doc.provenance
     return {"task_id": p.task_id, "annotation_id": p.annotation_id, "annotator": p.annotator}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+
+SIDECARS = "_warta"
+"""The folder of Warta's own files beside a table's data: log checksums, purge records."""
 
 
 def sha256_file(path: Path) -> str:
@@ -17,6 +21,20 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def canonical_json(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sealed(record: dict) -> dict:
+    """The record with ``record_sha256``, a checksum over everything else in it."""
+    return {**record, "record_sha256": hashlib.sha256(canonical_json(record)).hexdigest()}
+
+
+def seal_holds(record: dict) -> bool:
+    body = {k: v for k, v in record.items() if k != "record_sha256"}
+    return hashlib.sha256(canonical_json(body)).hexdigest() == record.get("record_sha256")
 
 
 def schema_description(schema: pa.Schema) -> list[dict[str, object]]:

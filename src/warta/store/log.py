@@ -5,7 +5,9 @@ that every commit file is checked before it is trusted. Delta's log carries no c
 commit gets two: a sidecar ``_warta/log/<n>.json.sha256`` written right after the commit, and a
 chain entry in the table's next Warta record (``log_sha256``). Each record also seals itself
 (``record_sha256``). The per-file SHA-256 of the data lives in the record of the commit that added
-the file, so it is as atomic as the file's add action.
+the file, so it is as atomic as the file's add action. A takedown's purge rewrites data files in
+place and records it beside the log (``purgelog.py``); ``entries`` gives each file's checksum and
+rows with the purges applied.
 """
 
 from __future__ import annotations
@@ -18,30 +20,16 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from warta.errors import StoreError
-from warta.store.files import sha256_file, write_atomic
+from warta.store.files import SIDECARS, seal_holds, sha256_file, write_atomic
+from warta.store.purgelog import PurgeLog
 
 RECORD_FORMAT = "warta-delta/1"
 RECORD_KEY = "warta"
 """The commitInfo key (deltalake ``CommitProperties.custom_metadata``) holding the Warta record."""
 LOG = "_delta_log"
-SIDECARS = "_warta"
 COMMIT_FILE = re.compile(r"^(\d{20})\.json$")
 _VERIFIED: set[tuple[str, int, int]] = set()
 _PARSED: dict[Path, tuple[tuple[int, int], Commit]] = {}
-
-
-def canonical_json(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def sealed(record: dict) -> dict:
-    """The record with ``record_sha256``, a checksum over everything else in it."""
-    return {**record, "record_sha256": hashlib.sha256(canonical_json(record)).hexdigest()}
-
-
-def seal_holds(record: dict) -> bool:
-    body = {k: v for k, v in record.items() if k != "record_sha256"}
-    return hashlib.sha256(canonical_json(body)).hexdigest() == record.get("record_sha256")
 
 
 def commit_name(number: int) -> str:
@@ -70,6 +58,22 @@ class DataFile:
     prefix: str
     schema_sha256: str | None
     commit: Path  # the _delta_log file that added it
+    pending: tuple[str, int] | None = None  # (sha256, rows) once an unfinished purge swaps it
+    superseded: frozenset[str] = frozenset()  # its checksums before purges rewrote it
+
+    def rows_if(self, digest: str) -> int | None:
+        """The file's rows if it has this SHA-256 (its own, or an unfinished purge's); else None."""
+        if digest == self.sha256:
+            return self.rows
+        return self.pending[1] if self.pending and digest == self.pending[0] else None
+
+    def mismatch(self, digest: str) -> str:
+        if digest in self.superseded:
+            return (
+                f"{self.path}: holds rows a purge took out (it is back at its checksum from before "
+                "the purge)"
+            )
+        return f"{self.path}: checksum mismatch (the file changed after it was written)"
 
 
 def check_file(entry: DataFile) -> Path:
@@ -82,11 +86,9 @@ def check_file(entry: DataFile) -> Path:
     if key not in _VERIFIED:
         if entry.sha256 is None:
             raise StoreError(f"{entry.path}: no checksum recorded ({entry.commit} has no record)")
-        if sha256_file(entry.path) != entry.sha256:
-            raise StoreError(
-                f"{entry.path}: checksum mismatch (the file changed after it was written); "
-                "run `warta corpus verify`"
-            )
+        digest = sha256_file(entry.path)
+        if entry.rows_if(digest) is None:
+            raise StoreError(f"{entry.mismatch(digest)}; run `warta corpus verify`")
         _VERIFIED.add(key)
     return entry.path
 
@@ -143,6 +145,7 @@ class TableLog:
         self.damage: list[str] = []  # one line per damaged commit or sidecar file
         self.leftovers: list[str] = []
         self.unrecorded: list[int] = []  # the head, when the writer died before its sidecar
+        self.purges = PurgeLog(folder)
         log = folder / LOG
         if not log.is_dir():
             return
@@ -155,6 +158,8 @@ class TableLog:
                     f"{path}: leftover temporary file of an interrupted commit (removed by vacuum)"
                 )
         self._check()
+        self.damage += self.purges.damage
+        self.leftovers += self.purges.leftovers()
 
     def _check(self) -> None:
         sidecars = {c.number: self.sidecar_sha256(c.number) for c in self.commits}
@@ -224,25 +229,38 @@ class TableLog:
         return files
 
     def entries(self, table: str, number: int) -> list[DataFile]:
-        """The table's files at Delta version ``number`` with their recorded checksums."""
-        out = []
-        for name, (add, commit) in sorted(self.state(number).items()):
-            info = (commit.record or {}).get("files", {}).get(name, {})
-            stats = json.loads(add.get("stats") or "{}")
-            out.append(
-                DataFile(
-                    table=table,
-                    path=self.folder / name,
-                    name=name,
-                    sha256=info.get("sha256"),
-                    bytes=int(add.get("size", 0)),
-                    rows=int(info.get("rows", stats.get("numRecords", 0))),
-                    prefix=info.get("prefix", name.split("-", 1)[0]),
-                    schema_sha256=info.get("schema_sha256"),
-                    commit=commit.path,
-                )
-            )
-        return out
+        """The table's files at Delta version ``number`` with their checksums (purges applied)."""
+        return [
+            self._entry(table, name, add, commit)
+            for name, (add, commit) in sorted(self.state(number).items())
+        ]
+
+    def every_entry(self, table: str) -> list[DataFile]:
+        """Every file any commit of the table added, as the first commit adding it recorded it."""
+        first: dict[str, tuple[dict, Commit]] = {}
+        for commit in self.commits:
+            for name, add in commit.adds.items():
+                first.setdefault(name, (add, commit))
+        return [self._entry(table, name, *first[name]) for name in sorted(first)]
+
+    def _entry(self, table: str, name: str, add: dict, commit: Commit) -> DataFile:
+        info = (commit.record or {}).get("files", {}).get(name, {})
+        stats = json.loads(add.get("stats") or "{}")
+        rows = int(info.get("rows", stats.get("numRecords", 0)))
+        state = self.purges.state(name, info.get("sha256"), rows)
+        return DataFile(
+            table=table,
+            path=self.folder / name,
+            name=name,
+            sha256=state.sha256,
+            bytes=int(add.get("size", 0)),
+            rows=state.rows,
+            prefix=info.get("prefix", name.split("-", 1)[0]),
+            schema_sha256=info.get("schema_sha256"),
+            commit=commit.path,
+            pending=state.pending,
+            superseded=state.superseded,
+        )
 
     def referenced(self) -> set[str]:
         return {name for commit in self.commits for name in commit.adds}

@@ -33,6 +33,8 @@ Design (each choice is the answer to a question the full-copy store never had to
   writer is dead are leftovers: ``verify`` reports them, ``vacuum`` (also run by ``stage()``)
   removes them. Delta's own vacuum is never used: it would delete files old versions still need.
 - History is kept forever: no checkpoints, no expired-log cleanup (both would drop the records).
+  The one exception is a takedown: ``purge`` rewrites the files that hold the taken-down rows, in
+  place and recorded (``purge.py``), so that no version serves them any more.
 """
 
 from __future__ import annotations
@@ -49,16 +51,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warta.errors import StoreError
-from warta.store.files import VersionDiff, content_hash, schema_description, sha256_file
-from warta.store.log import (
-    LOG,
-    Commit,
-    DataFile,
-    TableLog,
+from warta.store.files import (
+    VersionDiff,
     canonical_json,
-    check_file,
-    record_log_checksum,
+    content_hash,
+    schema_description,
+    sha256_file,
 )
+from warta.store.log import LOG, Commit, DataFile, TableLog, check_file, record_log_checksum
+from warta.store.purge import PurgedFile, finish_purges, purge, stray_copies
 from warta.store.write import Staging, live_writers
 
 FILE_ROWS = 2_000
@@ -102,6 +103,12 @@ class Version:
     @property
     def diff(self) -> VersionDiff:
         return VersionDiff(**self.record["diff"])
+
+    @property
+    def purged(self) -> dict[str, str]:
+        """Keys purged from this version since it was written (a takedown), with their row hashes;
+        ``content_sha256`` still names the version as written."""
+        return self.store.log(self.store.primary_table).purges.purged(self.name)
 
     @property
     def tables(self) -> list[str]:
@@ -152,8 +159,11 @@ class Version:
 
     def data_files(self, table: str, relative_to: Path, split: str | None = None) -> list[dict]:
         """A README ``configs:`` ``data_files`` list: this version's files, one split per prefix
-        (or all under ``split``), as paths relative to ``relative_to``."""
+        (or all under ``split``), as paths relative to ``relative_to``. Files and splits without
+        rows are left out (`datasets` cannot build an empty split) unless the table has no rows
+        at all: then its empty file is listed, which `datasets` streams."""
         entries = self.entries(table)
+        entries = [e for e in entries if e.rows] or entries
         rel = [(e.prefix, e.path.relative_to(relative_to).as_posix()) for e in entries]
         if split is not None:
             return [{"split": split, "path": [p for _, p in rel]}]
@@ -308,13 +318,27 @@ class VersionedStore:
                     found.append(path)
         return found
 
+    def purge(
+        self, keys: set[str], *, purge_id: str, reason: str, purged_at: str
+    ) -> list[PurgedFile]:
+        """Take the rows of ``keys`` out of every version (a takedown; see ``purge.py``)."""
+        return purge(self, keys, purge_id=purge_id, reason=reason, purged_at=purged_at)
+
+    def finish_purges(self) -> list[Path]:
+        """Finish purges an interrupted process left; the records of those finished."""
+        for table in self.tables():
+            self.log(table).raise_damage()
+        return finish_purges(self)
+
     def vacuum(self) -> list[Path]:
-        """Remove what interrupted writes left behind; never a file any commit references."""
+        """Remove what interrupted writes left behind; never a file any commit references.
+        Interrupted purges are finished first (a purge is never undone)."""
         removed = []
         logs = {t: self.log(t) for t in self.tables()}
         for log in logs.values():
             log.raise_damage()
-        for path in self.orphans():
+        finish_purges(self)
+        for path in self.orphans() + stray_copies(self):
             path.unlink(missing_ok=True)
             removed.append(path)
         live = live_writers(self.root, forget_dead=True)
@@ -343,6 +367,11 @@ class VersionedStore:
         problems += [
             f"{path}: leftover of an interrupted write (in no commit; removed by vacuum)"
             for path in self.orphans()
+        ]
+        problems += [
+            f"{path}: leftover of an interrupted purge (a rewritten copy no record names; "
+            "removed by vacuum)"
+            for path in stray_copies(self)
         ]
         if self.primary_table not in logs:
             return problems
@@ -373,24 +402,25 @@ class VersionedStore:
             return [f"{entry.path}: listed in {entry.commit} but missing"]
         if entry.sha256 is None:
             return [f"{entry.path}: no checksum recorded ({entry.commit} has no Warta record)"]
-        if sha256_file(entry.path) != entry.sha256:
-            return [f"{entry.path}: checksum mismatch (the file changed after it was written)"]
+        digest = sha256_file(entry.path)
+        rows = entry.rows_if(digest)
+        if rows is None:
+            return [entry.mismatch(digest)]
         try:
             parquet = pq.ParquetFile(entry.path)
         except (pa.ArrowException, OSError) as err:
             return [f"{entry.path}: not readable as Parquet ({err})"]
         problems = []
-        if parquet.metadata.num_rows != entry.rows:
-            problems.append(
-                f"{entry.path}: {parquet.metadata.num_rows} rows, log says {entry.rows}"
-            )
+        if parquet.metadata.num_rows != rows:
+            problems.append(f"{entry.path}: {parquet.metadata.num_rows} rows, log says {rows}")
         description = schema_description(parquet.schema_arrow)
         if hashlib.sha256(canonical_json(description)).hexdigest() != entry.schema_sha256:
             problems.append(f"{entry.path}: schema differs from the one recorded in {entry.commit}")
         return problems
 
     def _verify_content(self, versions, logs, reports) -> list[str]:
-        """Each version's content hash, reading each file's key and row hash columns once."""
+        """Each version's content hash (its rows plus the rows purged from it since), reading each
+        file's key and row hash columns once."""
         problems, cache = [], {}
         primary = self.primary_table
         for version in versions:
@@ -403,6 +433,8 @@ class VersionedStore:
                     columns = pq.read_table(entry.path, columns=[self.key, self.row_hash]).columns
                     cache[entry.path] = list(zip(*(c.to_pylist() for c in columns), strict=True))
                 hashes.update(cache[entry.path])
+            for key, row_hash in logs[primary].purges.purged(version.name).items():
+                hashes.setdefault(key, row_hash)
             if content_hash(hashes) != version.content_sha256:
                 problems.append(
                     f"{version.commit.path}: content hash of {version.name} does not match its rows"

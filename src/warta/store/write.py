@@ -26,8 +26,10 @@ import pyarrow.parquet as pq
 from warta.errors import StoreError
 from warta.store.files import (
     VersionDiff,
+    canonical_json,
     content_hash,
     schema_description,
+    sealed,
     sha256_file,
     write_atomic,
 )
@@ -37,10 +39,8 @@ from warta.store.log import (
     SIDECARS,
     DataFile,
     TableLog,
-    canonical_json,
     check_file,
     record_log_checksum,
-    sealed,
 )
 
 if TYPE_CHECKING:
@@ -57,8 +57,16 @@ TABLE_CONFIGURATION = {
 """Every commit holds a version record and every version stays loadable: nothing may expire."""
 
 
-def parquet_writer(path: Path, schema: pa.Schema, encoded: tuple[str, ...]) -> pq.ParquetWriter:
-    """zstd with page checksums; integer list columns named in ``encoded`` DELTA_BINARY_PACKED."""
+def parquet_writer(
+    path: Path | pa.NativeFile,
+    schema: pa.Schema,
+    encoded: tuple[str, ...],
+    *,
+    level: int | None = None,
+    statistics: bool | list[str] = True,
+) -> pq.ParquetWriter:
+    """zstd (at ``level``) with page checksums; integer list columns named in ``encoded``
+    DELTA_BINARY_PACKED; min/max statistics for the columns ``statistics`` names (all: True)."""
     leaves = {
         f.name: f"{f.name}.list.element"
         for f in schema
@@ -68,7 +76,9 @@ def parquet_writer(path: Path, schema: pa.Schema, encoded: tuple[str, ...]) -> p
         path,
         schema,
         compression="zstd",
+        compression_level=level,
         write_page_checksum=True,
+        write_statistics=statistics,
         use_dictionary=[f.name for f in schema if f.name not in leaves],
         column_encoding={leaf: "DELTA_BINARY_PACKED" for leaf in leaves.values()} or None,
     )
@@ -326,11 +336,12 @@ class Staging:
         if sum(w.rows for w in writers) + sum(e.rows for e in kept) == 0:
             if kept:  # an empty table keeps one empty file, so its schema still loads
                 kept = kept[:1]
-            else:
+            else:  # a remainder keeps its prefix: a gold split emptied by a takedown stays one
                 empty = (
                     written[0]
                     if written
-                    else FileWriter(self, table, self._schema_of(table), "part")
+                    else next(iter(remainders.values()), None)
+                    or FileWriter(self, table, self._schema_of(table), "part")
                 )
                 if empty not in writers:
                     self._extra_writers.append(empty)
