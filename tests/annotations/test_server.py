@@ -206,7 +206,8 @@ def test_serve_forever_prints_where_and_stops_on_ctrl_c(label_studio_data_dir: P
         output = read_until(serve.stdout, b"LABEL_STUDIO_API_KEY", timeout=60)
         assert check_connection(url, AdminCredentials.load_or_create(label_studio_data_dir).token)
         serve.send_signal(signal.SIGINT)
-        output += serve.communicate(timeout=90)[0]  # a loaded 2-core machine stops slowly
+        serve.wait(timeout=90)  # (not communicate(): it also waits for every holder of the pipe)
+        output += read_until(serve.stdout, b"Label Studio stopped.", timeout=10)
     finally:
         if serve.poll() is None:
             serve.terminate()
