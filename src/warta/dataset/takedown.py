@@ -53,6 +53,7 @@ from warta.errors import WartaError
 from warta.gold.snapshot import remove_gold_documents
 from warta.repository import Repository
 from warta.store import Version
+from warta.store.files import try_lock
 
 
 @dataclass
@@ -70,20 +71,10 @@ class TakedownReport:
 @contextlib.contextmanager
 def takedown_lock(repo: Repository, *, wait: bool = True):
     """Held by a takedown; without ``wait``, yields False when another process holds it."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(repo.takedown_lock, timeout=0, is_singleton=True)
-    try:
-        lock.acquire()
-    except Timeout:
-        if wait:
-            raise WartaError(f"another takedown is running (lock {repo.takedown_lock})") from None
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        lock.release()
+    with try_lock(repo.takedown_lock) as held:
+        if not held and wait:
+            raise WartaError(f"another takedown is running (lock {repo.takedown_lock})")
+        yield held
 
 
 def take_down(

@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warta.errors import StoreError
-from warta.store.files import SIDECARS, fsync_dir, sealed, sha256_file, write_atomic
+from warta.store.files import SIDECARS, fsync_dir, sealed, sha256_file, try_lock, write_atomic
 from warta.store.log import DataFile, TableLog, check_file
 from warta.store.purgelog import (
     PURGE_FORMAT,
@@ -158,7 +158,7 @@ def purge_lock(store: VersionedStore):
     """The store's purge lock (one instance per path in this process, so it nests)."""
     from filelock import FileLock
 
-    path = store.root / SIDECARS / "purge.lock"
+    path = _purge_lock_path(store)
     path.parent.mkdir(parents=True, exist_ok=True)
     return FileLock(path, timeout=0, is_singleton=True)
 
@@ -274,30 +274,30 @@ def _complete(record: Path) -> None:
     write_atomic(sidecar_of(record), f"{digest}  {record.name}\n".encode())
 
 
+def _unless_purging(store: VersionedStore):
+    """Hold the purge lock for a clean-up; False (nothing held) while a purge is running."""
+    return try_lock(_purge_lock_path(store))
+
+
+def _purge_lock_path(store: VersionedStore) -> Path:
+    return store.root / SIDECARS / "purge.lock"
+
+
 def finish_purges(store: VersionedStore) -> list[Path]:
     """Finish the purges an interrupted process left (records without a sidecar); their records.
 
     Nothing is done while another process holds the purge lock (that purge is still running).
     """
-    from filelock import Timeout
-
     if not any(store.log(table).purges.unfinished for table in store.tables()):
         return []  # the common case, without taking (and creating) the lock
-    lock = purge_lock(store)
-    try:
-        lock.acquire()
-    except Timeout:
-        return []
-    try:
-        finished = []
-        for table in store.tables():
+    finished = []
+    with _unless_purging(store) as held:
+        for table in store.tables() if held else ():
             log = store.log(table)
             for record in log.purges.unfinished:
                 _finish(log, record)
                 finished.append(record.path)
-        return finished
-    finally:
-        lock.release()
+    return finished
 
 
 def _finish(log: TableLog, record: PurgeRecord) -> None:
@@ -322,18 +322,11 @@ def _finish(log: TableLog, record: PurgeRecord) -> None:
 def stray_copies(store: VersionedStore) -> list[Path]:
     """Rewritten copies no unfinished purge needs (a purge killed before its record); none while
     a purge is running."""
-    from filelock import Timeout
-
     if not any(any(store.table_dir(t).glob(".*.purge")) for t in store.tables()):
         return []  # the common case, without taking (and creating) the lock
-    lock = purge_lock(store)
-    try:
-        lock.acquire()
-    except Timeout:
-        return []
-    try:
-        stray = []
-        for table in store.tables():
+    stray = []
+    with _unless_purging(store) as held:
+        for table in store.tables() if held else ():
             log = store.log(table)
             needed = {
                 temporary_copy(log.folder / name, r.purge)
@@ -341,6 +334,4 @@ def stray_copies(store: VersionedStore) -> list[Path]:
                 for name in r.files
             }
             stray += [p for p in sorted(log.folder.glob(".*.purge")) if p not in needed]
-        return stray
-    finally:
-        lock.release()
+    return stray

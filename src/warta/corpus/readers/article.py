@@ -3,6 +3,7 @@ gives, and how readers name files and find their rights (``ReadContext``)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,11 @@ class RawArticle:
     translation: Translation | None = None
     rights: SourceRights | None = None
     has_headline: bool | None = None  # None: cleaning guesses; False: no line is the headline
+
+    @classmethod
+    def received(cls, source: str, fmt: str, text: str, raw: bytes, **fields) -> RawArticle:
+        """An article read from ``raw`` (the bytes its checksum is of)."""
+        return cls(source, fmt, text, hashlib.sha256(raw).hexdigest(), **fields)
 
     @property
     def where(self) -> str:

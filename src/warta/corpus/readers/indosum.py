@@ -20,8 +20,6 @@ no headline, so no line is taken for one.
 
 from __future__ import annotations
 
-import hashlib
-
 from warta.corpus.given import clean_token
 from warta.corpus.provenance import SourceRights
 from warta.corpus.readers.article import RawArticle
@@ -63,11 +61,11 @@ def read_record(
             source, f"empty article: no tokens in 'paragraphs' (document {doc_id})", number
         )
     text = "\n".join(" ".join(" ".join(sentence) for sentence in p) for p in paragraphs)
-    return RawArticle(
+    return RawArticle.received(
         source,
         FORMAT,
         text,
-        hashlib.sha256(raw).hexdigest(),
+        raw,
         source_line=number,
         metadata={k: record[k] for k in METADATA_KEYS if k in record},
         source_id=doc_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from warta.corpus.clean import BOILERPLATE
@@ -28,11 +27,11 @@ def read_document(
         if isinstance(extracted, InputError):
             return extracted
         text, metadata = extracted
-    return RawArticle(
+    return RawArticle.received(
         source,
         fmt,
         text,
-        hashlib.sha256(data).hexdigest(),
+        data,
         metadata=metadata,
         rights=context.rights(path),
     )
