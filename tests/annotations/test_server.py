@@ -206,8 +206,12 @@ def test_serve_forever_prints_where_and_stops_on_ctrl_c(label_studio_data_dir: P
         output = read_until(serve.stdout, b"LABEL_STUDIO_API_KEY", timeout=60)
         assert check_connection(url, AdminCredentials.load_or_create(label_studio_data_dir).token)
         serve.send_signal(signal.SIGINT)
-        serve.wait(timeout=90)  # (not communicate(): it also waits for every holder of the pipe)
-        output += read_until(serve.stdout, b"Label Studio stopped.", timeout=10)
+        # Read up to its last line, then poll for its exit: in the full suite, wait() and
+        # communicate() have hung on a process that had already exited (returncode 0).
+        output += read_until(serve.stdout, b"Label Studio stopped.", timeout=90)
+        deadline = time.monotonic() + 60
+        while serve.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         if serve.poll() is None:
             serve.terminate()
