@@ -200,7 +200,9 @@ def test_serve_forever_prints_where_and_stops_on_ctrl_c(label_studio_data_dir: P
         "serve_forever(Path(sys.argv[1]), int(sys.argv[2]))"
     )
     command = [sys.executable, "-u", "-c", code, str(label_studio_data_dir), str(port)]
-    serve = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    serve = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     assert serve.stdout is not None
     try:
         output = read_until(serve.stdout, b"LABEL_STUDIO_API_KEY", timeout=60)
@@ -208,7 +210,7 @@ def test_serve_forever_prints_where_and_stops_on_ctrl_c(label_studio_data_dir: P
         serve.send_signal(signal.SIGINT)
         # Read up to its last line, then poll for its exit: in the full suite, wait() and
         # communicate() have hung on a process that had already exited (returncode 0).
-        output += read_until(serve.stdout, b"Label Studio stopped.", timeout=90)
+        output += read_until(serve.stdout, b"Label Studio stopped.", timeout=150)
         deadline = time.monotonic() + 60
         while serve.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
