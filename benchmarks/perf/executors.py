@@ -12,13 +12,24 @@ checked. That check runs in the driver (``NearDuplicateIndex.check``, timed insi
 ``ingest`` has no switch for it, so the runs "without the check" replace the driver's index by one
 that finds nothing (this script's stand-in; the records written are the same).
 
+Throughput: N/10 articles, ``--rounds`` rounds of the six runs (three executors, with and without
+the check), the order reversed every other round. Other users' load moves articles/s a lot, so
+three figures per ratio: best runs, the median over rounds of the ratio of the two runs of a
+round (run back to back), and CPU seconds per article of the whole tree during the timed ingest
+(``machine.tree_cpu_seconds``; what throughput on idle cores would follow if both kept them
+busy). Also: the check's CPU cost per check as its index grows on these articles, where a check's
+time goes, and the index's size at N articles.
+
 Memory: this process samples, every 0.5 s, the whole tree of the run's process (the driver; with
 Ray, its gcs_server and raylet and their children: Ray's agents and task workers) from ``/proc``:
 RSS summed over the tree (shared pages counted once per process: an upper bound) and PSS summed
 (shared pages divided among their sharers, Ray's object store included: the fair total), and keeps
-the peak, split by kind (driver, Ray workers, Ray's services).
+the peak, split by kind (driver, Ray workers, Ray's services). Ray on N/10 and N articles,
+without the check: on these articles every check compares with every article indexed so far (all
+are near-duplicates), so N with it would take hours; its index's size at N is measured instead.
 
     PYTHONPATH=src:. .venv/bin/python benchmarks/perf/executors.py [--articles N] [--rounds R]
+        [--recompute results/executors.json]
 """
 
 from __future__ import annotations
@@ -188,6 +199,20 @@ def paired(results: list[dict], a: str, b: str, check: bool) -> float:
     return median(rates[n, a] / rates[n, b] for n in rounds)
 
 
+def paired_check(results: list[dict], executor: str) -> float:
+    """Median over rounds of the executor's articles/s with the check over its articles/s
+    without it in the same round."""
+    rates = {(r["round"], r["check"]): r["articles_per_s"] for r in results
+             if r["kind"] == "throughput" and r["executor"] == executor}  # fmt: skip
+    return median(rates[n, True] / rates[n, False] for n in sorted({n for n, _ in rates}))
+
+
+def check_share(results: list[dict], executor: str) -> float:
+    """The check's CPU seconds in the driver over the whole tree's CPU seconds (runs with it)."""
+    return median(r["check_cpu_s"] / r["tree_cpu_s"] for r in results if r["kind"] == "throughput"
+                  and r["executor"] == executor and r["check"])  # fmt: skip
+
+
 def cpu_ratio(results: list[dict], a: str, b: str, check: bool) -> float:
     """``b``'s median CPU seconds per article (the whole tree, timed ingest only) over ``a``'s:
     what ``a``'s throughput would be relative to ``b``'s on cores no one else uses, if both kept
@@ -215,9 +240,12 @@ def ratios(results: list[dict], growth: dict) -> list[dict]:
              two["articles_per_s"] / one["articles_per_s"], None, None),
         ]  # fmt: skip
     for executor in ("local-1", "local-2", "ray"):
-        with_check, without = best(results, executor, True), best(results, executor, False)
-        rows.append((f"{executor}: with / without the near-duplicate check, articles/s",
-                     with_check["articles_per_s"] / without["articles_per_s"], None, None))  # fmt: skip
+        rows.append((f"{executor}: with / without the near-duplicate check, articles/s "
+                     "(median of the rounds' pairs)",
+                     paired_check(results, executor), None, None))  # fmt: skip
+    for executor in ("local-1", "local-2", "ray"):
+        rows.append((f"{executor}: the check's CPU in the driver / the tree's CPU, per article "
+                     "(medians)", check_share(results, executor), None, None))  # fmt: skip
     small, large = sorted(
         (r for r in results if r["kind"] == "memory"), key=lambda r: r["articles"]
     )
@@ -225,11 +253,13 @@ def ratios(results: list[dict], growth: dict) -> list[dict]:
         rows.append((f"Ray peak {measure[5:8].upper()} of the tree, {large['articles']:,} / "
                      f"{small['articles']:,} articles (without the check)",
                      large["load"][measure] / small["load"][measure], "peak_growth", sense))  # fmt: skip
-    index, share = growth["index_mb"], small["articles"] / large["articles"]
-    rows.append((f"Ray peak PSS estimated with the check: ({large['articles']:,} + its index) / "
-                 f"({small['articles']:,} + its index)",
-                 (large["load"]["peak_pss_mb"] + index)
-                 / (small["load"]["peak_pss_mb"] + index * share), "peak_growth", None))  # fmt: skip
+    share = small["articles"] / large["articles"]
+    for key, what in (("index_mb", "its index"), ("index_rss_growth_mb", "the RSS it grew by")):
+        index = growth[key]
+        rows.append((f"Ray peak PSS estimated with the check: ({large['articles']:,} + {what}) / "
+                     f"({small['articles']:,} + {what})",
+                     (large["load"]["peak_pss_mb"] + index)
+                     / (small["load"]["peak_pss_mb"] + index * share), "peak_growth", None))  # fmt: skip
     out = []
     for name, value, aim, sense in rows:
         met = None if sense is None else value >= AIMS[aim] if sense == ">=" else value <= AIMS[aim]
@@ -341,7 +371,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000, help="the memory runs' N")
     parser.add_argument("--rounds", type=int, default=3, help="throughput rounds")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--recompute", type=Path,
+                        help="no runs: derive the ratios again from this results file")  # fmt: skip
     args = parser.parse_args()
+    if args.recompute:
+        payload = json.loads(args.recompute.read_text(encoding="utf-8"))
+        payload["aims"] = ratios(payload["runs"], payload["check_growth"])
+        print_tables(payload["runs"], payload["aims"])
+        args.recompute.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        return
     os.environ.update(HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1")
     files, warm = corpus(args.cache, args.articles)
     with LoadMonitor() as load:

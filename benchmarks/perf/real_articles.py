@@ -7,7 +7,9 @@ near-duplicate check, Parquet writing and the Delta commit, into a fresh store) 
 (the ``RawArticle.text`` the readers give Warta; reading them is not timed for spaCy). The two
 alternate, best of ``--rounds``; each side is timed by wall clock and by this process's CPU time
 (all its threads), and articles/s and MB/s per core use CPU time (a core shared with other users
-stretches wall time, not CPU time). Also per source, each side alone.
+stretches wall time, not CPU time). Also per source, each side alone, and, for scale, Warta's
+tokenizer and sentence splitter alone over the same texts (IndoSum's own tokens are kept by the
+ingest, so its whole pipeline never runs them there).
 
 Then where Warta's time goes: one ingest with every step timed (no profiler; the near-duplicate
 check and the writer timed the same way), and one under cProfile: top functions by cumulative
@@ -71,16 +73,31 @@ def spacy_pass(nlp, texts: list[str]) -> tuple[int, int]:
     return tokens, sentences
 
 
+def tokenizer_pass(texts: list[str]) -> tuple[int, int]:
+    """Warta's tokenizer and sentence splitter alone, line by line over the same texts (what
+    the Tokenize and Segment steps run when a source gives no segmentation)."""
+    from warta.corpus.tokenize import split_sentences, tokenize
+
+    tokens = sentences = 0
+    for text in texts:
+        for line in text.split("\n"):
+            spans = tokenize(line)
+            tokens += len(spans)
+            sentences += len(split_sentences(line, spans))
+    return tokens, sentences
+
+
 def compare(name: str, paths: list[Path], nlp, scratch: Path, rounds: int) -> dict:
     """Warta's whole ingest and spaCy's tokenizer + sentencizer on one set of sources."""
     articles = read(paths)
     texts = [a.text for a in articles]
     mb = sum(len(t.encode()) for t in texts) / 1e6
-    warta, spacy = [], []
+    warta, spacy, tokenizer = [], [], []
     for number in range(rounds):
         print(f"-- {name}: round {number + 1} of {rounds}", file=sys.stderr, flush=True)
         spacy.append(clock(lambda: spacy_pass(nlp, texts)))
         warta.append(clock(lambda: warta_ingest(paths, scratch)))
+        tokenizer.append(clock(lambda: tokenizer_pass(texts)))
     report = warta[0][2]
     tokens, sentences = spacy[0][2]
     best_warta, best_spacy = min(warta, key=lambda r: r[1]), min(spacy, key=lambda r: r[1])
@@ -102,6 +119,10 @@ def compare(name: str, paths: list[Path], nlp, scratch: Path, rounds: int) -> di
         "spacy_mb_per_cpu_s": mb / best_spacy[1],
         "warta_vs_spacy_cpu": best_spacy[1] / best_warta[1],
         "warta_vs_spacy_wall": best_spacy[0] / best_warta[0],
+        "warta_tokenizer": {"tokens": tokenizer[0][2][0], "sentences": tokenizer[0][2][1],
+                            "cpu_s": min(r[1] for r in tokenizer),
+                            "rounds_cpu_s": [r[1] for r in tokenizer]},
+        "warta_tokenizer_vs_spacy_cpu": best_spacy[1] / min(r[1] for r in tokenizer),
     }  # fmt: skip
 
 
@@ -219,19 +240,20 @@ def print_report(comparisons: list[dict], timings: dict, prof: dict) -> list[dic
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=150)
+    console = Console(width=170)
     table = Table(title="Warta's whole ingest vs spaCy blank('id') tokenizer + sentencizer "
                   "(one core; per CPU second)")  # fmt: skip
     for column in ("sources", "inputs", "MB", "Warta CPU s", "Warta art/s", "Warta MB/s",
                    "spaCy CPU s", "spaCy art/s", "spaCy MB/s", "Warta/spaCy (CPU)",
-                   "Warta/spaCy (wall)"):  # fmt: skip
+                   "Warta/spaCy (wall)", "Warta tokenizer+splitter only / spaCy (CPU)"):  # fmt: skip
         table.add_column(column, justify="left" if column == "sources" else "right")
     for c in comparisons:
         table.add_row(c["sources"], f"{c['inputs']:,}", f"{c['text_mb']:.2f}",
                       f"{c['warta']['cpu_s']:.2f}", f"{c['warta_articles_per_cpu_s']:,.0f}",
                       f"{c['warta_mb_per_cpu_s']:.2f}", f"{c['spacy']['cpu_s']:.2f}",
                       f"{c['spacy_articles_per_cpu_s']:,.0f}", f"{c['spacy_mb_per_cpu_s']:.2f}",
-                      f"{c['warta_vs_spacy_cpu']:.2f}", f"{c['warta_vs_spacy_wall']:.2f}")  # fmt: skip
+                      f"{c['warta_vs_spacy_cpu']:.2f}", f"{c['warta_vs_spacy_wall']:.2f}",
+                      f"{c['warta_tokenizer_vs_spacy_cpu']:.2f}")  # fmt: skip
     console.print(table)
     steps = Table(title="Where Warta's time goes (one ingest of all sources)")
     for column in ("part", "CPU s (no profiler)", "share", "cProfile cumulative s", "share"):
