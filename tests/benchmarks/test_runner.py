@@ -10,6 +10,7 @@ from hydra import compose, initialize_config_dir
 from tests.conftest import IDNER, REPO
 from warta.benchmarks.results import BenchmarkResult
 from warta.benchmarks.runner import run
+from warta.schema.annotation import load_schema
 
 
 def configured(tmp_path, *overrides):
@@ -38,7 +39,9 @@ def test_ner_test_protocol_writes_a_result_with_full_provenance(tmp_path):
         and result.packages["datasets"]
         and result.config["model"]["name"] == "rules"
     )
-    assert set(result.per_type) == {"PER", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "CARDINAL"}
+    assert set(result.per_type) == set(
+        load_schema(REPO / "annotations" / "schema.yaml").entity_types
+    )
     (path,) = (tmp_path / "results" / "ner" / "test").glob("rules-*.json")
     again = BenchmarkResult.read(path)
     assert again.metrics["entity_f1_strict_v1"] == strict and again.predictions

@@ -15,7 +15,8 @@ from warta.schema.features import documents_features, entities_features, events_
 from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
-GOLD = VersionedStore.for_gold(REPO / "annotations" / "gold").get("v0001")
+GOLD = VersionedStore.for_gold(REPO / "annotations" / "gold").latest()
+WRITTEN_UNDER_THIS_SCHEMA = GOLD.manifest.get("schema_sha256") == SCHEMA.sha256
 LAYERS = {
     "documents": documents_features,
     "entities": lambda: entities_features(SCHEMA),
@@ -30,6 +31,10 @@ def test_arrow_schema_equals_the_shipped_gold_files(layer):
 
 
 @pytest.mark.parametrize("layer", LAYERS)
+@pytest.mark.skipif(
+    not WRITTEN_UNDER_THIS_SCHEMA,
+    reason="the newest gold snapshot predates annotations/schema.yaml",
+)
 def test_features_in_the_shipped_metadata_are_the_same(layer):
     metadata = pq.read_schema(GOLD.files(layer)[0]).metadata[b"huggingface"]
     stored = json.loads(metadata)["info"]["features"]

@@ -7,7 +7,7 @@ validator are derived from this object, so a type or role exists everywhere or n
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -43,6 +43,8 @@ class AnnotationSchema:
     roles: dict[str, Role]
     realis: dict[str, str]
     sha256: str
+    # other schemes' names for each entity type: scheme -> {Warta type: their type or None}
+    entity_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     @cached_property
     def modes(self) -> tuple[str, ...]:
@@ -103,6 +105,7 @@ def load_schema(path: Path) -> AnnotationSchema:
             roles=roles,
             realis=dict(raw["realis"]),
             sha256=hashlib.sha256(data).hexdigest(),
+            entity_maps=_entity_maps(raw["entity_types"]),
         )
     except (KeyError, TypeError, AttributeError) as err:
         raise WartaError(f"{path}: malformed schema (missing or wrong key {err})") from None
@@ -117,3 +120,13 @@ def load_schema(path: Path) -> AnnotationSchema:
             if role not in roles:
                 raise WartaError(f"{path}: event type {event.name!r} names unknown role {role!r}")
     return schema
+
+
+def _entity_maps(entity_types: dict) -> dict[str, dict[str, str | None]]:
+    """The mapping columns of the entity types (``ontonotes: PERSON``, ``idner: null``, ...)."""
+    maps: dict[str, dict[str, str | None]] = {}
+    for name, entry in entity_types.items():
+        for key, value in entry.items():
+            if key not in ("description", "example"):
+                maps.setdefault(key, {})[name] = value
+    return maps
