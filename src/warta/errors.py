@@ -31,3 +31,12 @@ def listed_problems(problems: list, limit: int = MAX_LISTED_PROBLEMS) -> str:
     lines = "\n".join(f"  {p}" for p in problems[:limit])
     more = len(problems) - limit
     return lines + (f"\n  ... and {more} more" if more > 0 else "")
+
+
+class ListedProblems(WartaError):
+    """Several problems of one file, all listed (one per line) under a summary naming the file."""
+
+    def __init__(self, path, problems: list, summary: str) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {summary}:\n{listed_problems(problems)}")

@@ -146,7 +146,10 @@ def test_round_trip_two_annotators_ground_truth_gold_agreement_and_load(
     }
     assert pull(repo, admin, title=PROJECT).snapshot is None  # nothing changed: no new snapshot
 
-    path, (pair,) = agreement(repo)
+    report = agreement(repo)
+    path, (pair,) = report.export, report.pairs
+    # the ground-truth annotation is the adjudication, not a blind pass: nothing to pool
+    assert report.pooled is None
     assert path == decided.export.parent / sorted(p.name for p in path.parent.glob("*.json"))[-1]
     assert pair.entities.tp == 2 and pair.entities.fp + pair.entities.fn == 3
     assert pair.entities_by_type["PER"].f1 == pytest.approx(0.8)
@@ -252,3 +255,52 @@ def test_server_not_running_and_wrong_token(repo, label_studio):
     with pytest.raises(LabelStudioAuthError) as refused:
         push(repo, Connection(label_studio.url, wrong), title=PROJECT)
     assert wrong not in str(refused.value)
+
+
+def test_gold_survives_a_fresh_label_studio_and_a_shrinking_pull_is_refused(
+    repo, article, label_studio, tmp_path
+):
+    """The failure this guards against: in a fresh Label Studio a pull of an unchanged
+    pre-annotation replaced curated gold (170 entities became 133) with only "1 changed"."""
+    from warta.annotations.roundtrip import GoldWouldShrink
+
+    admin = Connection(label_studio.url, label_studio.admin_token)
+    first = push(repo, admin, title=PROJECT)
+    client = admin.client()
+    task = only_task(client, first.project_id)
+    made = client.annotations.create(id=task.id, result=to_results(annotation_a(article)))
+    client.annotations.update(id=made.id, ground_truth=True)
+    gold = pull(repo, admin, title=PROJECT).snapshot
+    assert gold is not None and first.with_gold == []
+
+    # a fresh Label Studio: push loads the gold as the starting annotation, a pull keeps it
+    fresh = "Warta fresh"
+    again = push(repo, admin, title=fresh)
+    assert again.with_gold == [article["doc_id"]]
+    (loaded,) = client.annotations.list(id=only_task(client, again.project_id).id)
+    assert loaded.ground_truth and len(loaded.result) == len(to_results(annotation_a(article)))
+    kept = pull(repo, admin, title=fresh)
+    assert kept.snapshot is None and kept.changes == []
+
+    # a smaller annotation flagged ground truth instead: refused, nothing written, export kept
+    smaller = client.annotations.create(
+        id=only_task(client, again.project_id).id, result=to_results(annotation_b(article))
+    )
+    client.annotations.update(id=loaded.id, ground_truth=False)
+    client.annotations.update(id=smaller.id, ground_truth=True)
+    with pytest.raises(GoldWouldShrink) as refused:
+        pull(repo, admin, title=fresh)
+    message = str(refused.value)
+    assert article["doc_id"] in message and "entities +" in message and "--replace" in message
+    assert refused.value.path.is_file()
+    assert repo.gold_store().latest().name == gold.name
+    (change,) = refused.value.shrinking
+    # b drops Rakhmon, retypes Tajikistan and gives Putin and Rahmon no cluster: 4 out, 3 in
+    assert change.entities_removed == 4 and change.entities_added == 3
+    # --replace accepts it; the snapshot names the annotator and the kind from the registry
+    (repo.annotations_dir / "annotators.yaml").write_text("admin@warta.local: {kind: curator}\n")
+    replaced = pull(repo, admin, title=fresh, replace=True)
+    assert replaced.snapshot is not None and replaced.snapshot.name != gold.name
+    (row,) = replaced.snapshot.read("documents").to_pylist()
+    assert len(row["entities"]) == 3 and row["annotated_by"] == "admin@warta.local"
+    assert row["annotator_kind"] == "curator" and row["source"] == article["source"]

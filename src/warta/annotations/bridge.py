@@ -180,6 +180,35 @@ def save_export(data: bytes, exports_dir: Path, project_id: int, token: str) -> 
     return path
 
 
+def download_users(connection: Connection) -> dict[str, dict]:
+    """Label Studio user id -> ``{username, email, name}`` of everyone in the organisation."""
+    users = {}
+    for user in connection.client().users.list():
+        name = " ".join(p for p in (user.first_name, user.last_name) if p) or None
+        users[str(user.id)] = {"username": user.username, "email": user.email, "name": name}
+    return users
+
+
+def users_file(export: Path) -> Path:
+    """Where the user names of an export are kept (beside it, in ``users/``)."""
+    return export.parent / "users" / export.name
+
+
+def annotator_names(export: Path) -> dict[int, str]:
+    """User id -> the name an agreement report or gold row shows (username, else email);
+    empty for an export saved without its users."""
+    path = users_file(export)
+    if not path.exists():
+        return {}
+    try:
+        users = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            int(i): u.get("username") or u.get("email") or f"user {i}" for i, u in users.items()
+        }
+    except (ValueError, AttributeError, TypeError) as err:
+        raise WartaError(f"{path}: not a users file ({err})") from None
+
+
 def newest_export(exports_dir: Path) -> Path:
     exports = sorted(exports_dir.glob("project-*.json"))
     if not exports:

@@ -34,6 +34,8 @@ class GoldInput:
     splits: dict[str, str]
     export: dict
     conflicts: dict[str, str] = field(default_factory=dict)
+    # doc_id -> (the gold annotation's author as Label Studio names them, what kind of annotator)
+    authors: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
 
 def write_gold_snapshot(
@@ -81,6 +83,7 @@ def write_gold_snapshot(
                 "export": gold.export,
                 "adjudication": gold.adjudication,
                 "conflicts": gold.conflicts,
+                "annotators": dict(sorted({a: k for a, k in gold.authors.values() if a}.items())),
                 "splits": {s: sorted(d for d in gold.gold if gold.splits[d] == s) for s in SPLITS},
             },
         )
@@ -132,6 +135,7 @@ def _provenance_fields(doc: DocumentAnnotation) -> dict:
 
 def document_row(article: dict, doc: DocumentAnnotation, gold: GoldInput, split: str) -> dict:
     provenance = _provenance_fields(doc)
+    author, kind = gold.authors.get(article["doc_id"], (None, "unregistered"))
     entities = [
         {**entity_record(m), **provenance}
         for m in sorted(doc.entities, key=lambda m: (m.start, m.end, m.type))
@@ -141,6 +145,7 @@ def document_row(article: dict, doc: DocumentAnnotation, gold: GoldInput, split:
     content = {
         "split": split,
         "text_sha256": article["content_sha256"],
+        "annotated_by": [author, kind],
         "entities": [
             {k: v for k, v in e.items() if k not in ("task_id", "annotation_id")} for e in entities
         ],
@@ -162,6 +167,9 @@ def document_row(article: dict, doc: DocumentAnnotation, gold: GoldInput, split:
         "entities": entities,
         "events": events,
         "adjudication": gold.adjudication[article["doc_id"]],
+        "source": article.get("source"),
+        "annotated_by": author,
+        "annotator_kind": kind,
         "record_sha256": hashlib.sha256(
             json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
         ).hexdigest(),

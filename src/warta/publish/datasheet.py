@@ -65,26 +65,118 @@ def gold_block(repo: Repository) -> str:
     return intro + table(["", *splits], [[k, *(stats[s].get(k, 0) for s in splits)] for k in keys])
 
 
+def _f1(m: dict) -> str:
+    interval = "n/a" if m.get("ci_low") is None else f"{m['ci_low']:.3f}-{m['ci_high']:.3f}"
+    return f"{m['f1']:.3f} ({interval})"
+
+
 def agreement_block(repo: Repository) -> str:
-    """Agreement of every pair of annotators in the newest agreement file, by export."""
+    """Pooled blind agreement of the newest agreement file, with intervals over documents; the
+    pairs of earlier files (before pooling) as one line each."""
     files = sorted(repo.agreement_dir.glob("*.json"))
     if not files:
         return "No agreement measured yet.\n"
-    rows = []
-    for path in files:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for pair in data["pairs"]:
-            a, b = pair["annotators"]
-            by_type = ", ".join(
-                f"{t} {v['f1']:.3f}" for t, v in pair["entity_f1_strict_by_type"].items()
-            )
-            rows.append([data["export"], f"{a} vs {b}", len(pair["documents"]),
-                         f"{pair['entity_f1_strict']['f1']:.3f}", by_type, f"{pair['token_kappa']:.3f}",
-                         f"{pair['trigger_f1']['f1']:.3f}", f"{pair['argument_f1']['f1']:.3f}",
-                         f"{pair['argument_attached_f1']['f1']:.3f}"])  # fmt: skip
-    header = ["export", "users", "documents", "entity F1 (strict)", "per type", "token kappa",
-              "trigger F1", "argument F1", "argument F1 (attached)"]  # fmt: skip
-    return table(header, rows)
+    reports = [(path, json.loads(path.read_text(encoding="utf-8"))) for path in files]
+    pooled = [(path, data) for path, data in reports if data.get("pooled")]
+    parts = []
+    if pooled:
+        _, data = pooled[-1]
+        p = data["pooled"]
+        pairs = ", ".join(f"{k} ({len(v)})" for k, v in p["pairs"].items())
+        parts.append(
+            f"{len(p['documents'])} documents annotated blind by two annotators "
+            f"({data['export']}); pairs and their documents: {pairs}. F1 of one pass against the "
+            f"other (symmetric), {p['confidence']:.0%} bootstrap interval over documents "
+            f"({p['n_resamples']} resamples):\n\n"
+        )
+        rows = [[name, _f1(m), m["tp"], m["fn"], m["fp"]] for name, m in p["measures"].items()]
+        kappa = p["token_kappa"]
+        rows.append(["token kappa (entity type per token)", _f1({**kappa, "f1": kappa["value"]}),
+                     kappa["tokens"], "", ""])  # fmt: skip
+        parts.append(table(["measure", "F1 (CI)", "agreed", "only first", "only second"], rows))
+        by_type = [
+            [t, _f1(m), m["tp"], m["fn"] + m["fp"]] for t, m in p["entities_by_type"].items()
+        ]
+        parts.append("\nPer entity type:\n\n")
+        parts.append(table(["entity type", "F1 (CI)", "agreed", "disagreed"], by_type))
+        events = [
+            [t, _f1(m), m["tp"], m["fn"] + m["fp"]] for t, m in p["triggers_by_event_type"].items()
+        ]
+        parts.append("\nTriggers per event type:\n\n")
+        parts.append(table(["event type", "F1 (CI)", "agreed", "disagreed"], events))
+    earlier = [(path, data) for path, data in reports if not data.get("pooled")]
+    if earlier:
+        rows = []
+        for _, data in earlier:
+            for pair in data["pairs"]:
+                a, b = pair["annotators"]
+                rows.append([data["export"], f"{a} vs {b}", len(pair["documents"]),
+                             f"{pair['entity_f1_strict']['f1']:.3f}", f"{pair['token_kappa']:.3f}",
+                             f"{pair['trigger_f1']['f1']:.3f}", f"{pair['argument_f1']['f1']:.3f}"])  # fmt: skip
+        parts.append("\nEarlier exports (gold v0001, the seed article, guidelines v1-v2):\n\n")
+        parts.append(table(["export", "users", "documents", "entity F1", "token kappa",
+                            "trigger F1", "argument F1"], rows))  # fmt: skip
+    return "".join(parts)
+
+
+def annotators_block(repo: Repository) -> str:
+    """Who made the gold of the newest snapshot: each document's gold annotation by author and
+    kind, and how it was settled."""
+    from collections import Counter
+
+    from warta.annotations.annotators import read_annotators
+
+    snapshot = repo.gold_store().latest()
+    if snapshot is None:
+        return "No gold snapshot yet.\n"
+    registry = read_annotators(repo.annotators_file)
+    import pyarrow.parquet as pq
+
+    columns = ["annotated_by", "annotator_kind", "adjudication"]
+    if "annotated_by" in pq.read_schema(snapshot.files("documents")[0]).names:
+        rows = list(snapshot.iter_rows("documents", columns))
+    else:  # a snapshot from before authors were recorded
+        rows = [
+            {
+                "annotated_by": None,
+                "annotator_kind": "unregistered",
+                "adjudication": r["adjudication"],
+            }
+            for r in snapshot.iter_rows("documents", ["adjudication"])
+        ]
+    counts = Counter(
+        (r["annotated_by"] or "-", r["annotator_kind"], r["adjudication"]) for r in rows
+    )
+    body = [[name, kind, rule, n] for (name, kind, rule), n in sorted(counts.items())]
+    out = table(["gold annotation by", "kind", "how it became gold", "documents"], body)
+    kinds = Counter(a.kind for a in registry.values())
+    listed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return out + f"\nRegistered accounts (annotations/annotators.yaml): {listed or 'none'}.\n"
+
+
+def calibration_block(repo: Repository) -> str:
+    """The newest calibration against human gold: per type, and per annotator."""
+    files = sorted(repo.calibration_dir.glob("*.json"))
+    if not files:
+        return "No calibration against human gold yet.\n"
+    data = json.loads(files[-1].read_text(encoding="utf-8"))
+    mapped = ", ".join(f"{k} as {v}" for k, v in data["type_map"].items() if v)
+    dropped = ", ".join(k for k, v in data["type_map"].items() if not v)
+    intro = (
+        f"{data['annotations']} annotations of {data['sentences']} sentences of "
+        f"{data['gold_file']} ({data['export']}), scored against its human gold after the type "
+        f"map {mapped} (not tagged there, dropped: {dropped}); exact span and type, 95% "
+        "bootstrap interval over sentences:\n\n"
+    )
+    rows = [[t, f"{m['precision']:.3f}", f"{m['recall']:.3f}", _f1(m), m["tp"], m["fp"], m["fn"]]
+            for t, m in [*data["by_type"].items(), ("all", data["overall"])]]  # fmt: skip
+    per = [[name, m["sentences"], _f1(m)] for name, m in data["by_annotator"].items()]
+    return (
+        intro
+        + table(["type", "precision", "recall", "F1 (CI)", "tp", "fp", "fn"], rows)
+        + "\nPer annotator:\n\n"
+        + table(["annotator", "sentences", "F1 (CI)"], per)
+    )
 
 
 def leaderboard_block(repo: Repository) -> str:
@@ -111,6 +203,8 @@ BLOCKS: dict[str, Callable[[Repository], str]] = {
     "corpus": corpus_block,
     "gold": gold_block,
     "agreement": agreement_block,
+    "annotators": annotators_block,
+    "calibration": calibration_block,
     "leaderboard": leaderboard_block,
     "composition": composition.composition_block,
     "language": composition.language_block,

@@ -75,7 +75,8 @@ def documents_features():
             "token_ends": List(_v("int32")),
             "entities": List(entity_mention_feature()),
             "events": List(event_mention_feature()),
-            **_values(adjudication="string", record_sha256="string"),
+            **_values(adjudication="string", source="string"),
+            **_values(annotated_by="string", annotator_kind="string", record_sha256="string"),
         }
     )
 
