@@ -142,7 +142,12 @@ def find_project(connection: Connection, title: str) -> int:
 
 
 def pull(
-    repo: Repository, connection: Connection, *, title: str, replace: bool = False
+    repo: Repository,
+    connection: Connection,
+    *,
+    title: str,
+    replace: bool = False,
+    dry_run: bool = False,
 ) -> PullReport:
     """Save the native export untouched, then validate it and write a gold snapshot from it."""
     from warta.annotations.server import check_connection
@@ -154,7 +159,7 @@ def pull(
     users = json.dumps(download_users(connection), indent=1, sort_keys=True).encode()
     users_file(path).parent.mkdir(exist_ok=True)
     write_atomic(users_file(path), users + b"\n")
-    return gold_from_export(repo, path, project_id=project_id, replace=replace)
+    return gold_from_export(repo, path, project_id=project_id, replace=replace, dry_run=dry_run)
 
 
 @dataclass(frozen=True)
@@ -220,13 +225,19 @@ class GoldWouldShrink(ListedProblems):
 
 
 def gold_from_export(
-    repo: Repository, path: Path, *, project_id: int | None = None, replace: bool = False
+    repo: Repository,
+    path: Path,
+    *,
+    project_id: int | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
 ) -> PullReport:
     """Validate a saved export, adjudicate it and write a new gold snapshot if gold changed.
 
     Gold is never lost silently: documents of the current gold that the export does not settle
     (absent, or in conflict) keep their gold, and a pull that removes mentions or events from a
-    document's gold is refused unless ``replace``.
+    document's gold is refused unless ``replace``. ``dry_run`` reports what would change and
+    writes no snapshot.
     """
     from warta.annotations.annotators import kind_of, read_annotators
     from warta.annotations.bridge import annotator_names
@@ -243,6 +254,8 @@ def gold_from_export(
     previous = {k: v for k, v in current_gold(repo).items() if k not in taken_down}
     changes = gold_changes(previous, result.gold)
     shrinking = [c for c in changes if c.removes]
+    if dry_run:
+        return PullReport(path, parsed, result, None, changes=changes)
     if shrinking and not replace:
         raise GoldWouldShrink(path, shrinking)
     changed = {c.doc_id for c in changes}
@@ -320,8 +333,8 @@ class AgreementReport:
 def agreement(
     repo: Repository, export: Path | None = None, *, n_resamples: int = 1000
 ) -> AgreementReport:
-    """Agreement over an export (the newest saved one by default): per pair of annotators, and
-    pooled over every document with two blind annotations, with bootstrap intervals.
+    """Agreement of the blind passes of an export (the newest saved one by default): per pair of
+    annotators, and pooled over every document with two of them, with bootstrap intervals.
 
     Blind passes are the annotations not flagged ground truth (adjudications and gold loaded by
     ``push`` are), by annotators the registry does not list as curators."""
@@ -346,9 +359,9 @@ def agreement(
     for doc_id, docs in parsed.annotations.items():
         blind: dict[int, DocumentAnnotation] = {}
         for doc in sorted(docs, key=lambda d: d.provenance.updated_at or ""):
-            by_annotator.setdefault(doc.provenance.annotator, {})[doc_id] = doc
             name = names.get(doc.provenance.annotator)
             if not doc.provenance.ground_truth and name not in curators:
+                by_annotator.setdefault(doc.provenance.annotator, {})[doc_id] = doc
                 blind.setdefault(doc.provenance.annotator, doc)
         if len(blind) >= 2:
             (x, a), (y, b) = sorted(blind.items())[:2]

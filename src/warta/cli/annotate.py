@@ -111,8 +111,18 @@ ReplaceOption = Annotated[
 ]
 
 
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Keep the export and show what would change; write no gold."),
+]
+
+
 @app.command("pull")
-def pull(project: ProjectOption = DEFAULT_PROJECT, replace: ReplaceOption = False) -> None:
+def pull(
+    project: ProjectOption = DEFAULT_PROJECT,
+    replace: ReplaceOption = False,
+    dry_run: DryRunOption = False,
+) -> None:
     """Save the native JSON export, validate it, adjudicate and write a gold snapshot.
 
     Prints, per document, the mentions and events added and removed; refuses to remove gold
@@ -120,7 +130,10 @@ def pull(project: ProjectOption = DEFAULT_PROJECT, replace: ReplaceOption = Fals
     from warta.annotations.bridge import Connection
     from warta.annotations.roundtrip import pull as run_pull
 
-    _report(run_pull(repository(), Connection.from_env(), title=project, replace=replace))
+    report = run_pull(
+        repository(), Connection.from_env(), title=project, replace=replace, dry_run=dry_run
+    )
+    _report(report, dry_run=dry_run)
 
 
 @app.command("gold")
@@ -134,7 +147,7 @@ def gold(
     _report(gold_from_export(repository(), export.resolve(), replace=replace))
 
 
-def _report(report) -> None:
+def _report(report, dry_run: bool = False) -> None:
     console.print(f"saved export {report.export} ({report.parsed.tasks} tasks)")
     for doc_id in report.parsed.taken_down:
         console.print(
@@ -146,6 +159,9 @@ def _report(report) -> None:
     for change in report.changes:
         console.print(f"  {change}", highlight=False)
     gold = report.adjudication.gold
+    if dry_run:
+        console.print(f"dry run: {len(gold)} document(s) adjudicated; no gold snapshot written")
+        return
     if report.snapshot is None:
         console.print(f"gold unchanged: {len(gold)} document(s) adjudicated")
         return
