@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.benchmarks.gold import configured
+from tests.conftest import build_checkpoint
 from warta.benchmarks.leaderboard import Interval, build_boards, load_results
 from warta.benchmarks.leaderboard_page import render_html, render_markdown
 from warta.benchmarks.leaderboard_plot import plot
@@ -37,6 +38,10 @@ def results_dir(bench_gold, tmp_path_factory):
     for model in ("rules", "crf"):
         run(configured(bench_gold.root, results, f"model={model}", "model.max_iterations=20"
                        if model == "crf" else "seed=13"))  # fmt: skip
+    train = [bench_gold.rows[d]["text"] for d in bench_gold.ids("train")]
+    checkpoint = build_checkpoint(tmp / "ckpt", ["O"], texts=train)[0]
+    run(configured(bench_gold.root, results, "model=transformers", f"model.checkpoint={checkpoint}",
+                   "model.epochs=2", "model.max_length=64", "model.learning_rate=0.001"))  # fmt: skip
     test_ids = bench_gold.ids("test")
     files = {
         "honest": MANIFEST,
@@ -59,7 +64,9 @@ def test_honest_entries_are_ranked_with_intervals_and_paired_tests(results_dir, 
     (board,) = boards(results_dir, bench_gold)
     assert (board.task, board.protocol, board.primary) == ("ner", "test", "entity_f1_strict_v1")
     names = [e.result.entry for e in board.entries]
-    assert set(names) == {"honest", "rules", "crf"}
+    assert set(names) == {"honest", "rules", "crf", "transformers"}
+    tuned = next(e for e in board.entries if e.result.entry == "transformers")
+    assert "+ft2-" in tuned.result.model_version and tuned.kind == "reproduced"
     honest = next(e for e in board.entries if e.result.entry == "honest")
     assert honest.result.metrics[board.primary].value == 1.0  # it submitted the gold
     values = [e.result.metrics[board.primary].value for e in board.entries]
@@ -67,6 +74,7 @@ def test_honest_entries_are_ranked_with_intervals_and_paired_tests(results_dir, 
     assert board.entries[0].p_vs_leader is None
     assert all(0 <= e.p_vs_leader <= 1 for e in board.entries[1:])
     assert [e.kind for e in board.entries].count("self-reported") == 1
+    assert all(len(e.result.unit_counts["units"]) == 5 for e in board.entries)
 
 
 def test_entries_that_saw_test_or_declare_nothing_are_never_ranked(results_dir, bench_gold):
