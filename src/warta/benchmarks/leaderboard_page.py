@@ -62,7 +62,7 @@ def board_tables(board: Board) -> list[Table]:
         counts = {s: max(e.by_source[s].units for e in board.entries if s in e.by_source)
                   for s in sources}  # fmt: skip
         table = Table("by-source", f"Per source ({board.primary}, {board.confidence} CI)",
-                      ["entry", *(f"{s} ({counts[s]} units)" for s in sources)], [],
+                      ["entry", *(f"{s} ({counts[s]} unit{'' if counts[s] == 1 else 's'})" for s in sources)], [],
                       [])  # fmt: skip
         for entry in board.entries:
             table.rows.append([entry.label, *(entry.by_source[s].text() if s in entry.by_source
