@@ -24,6 +24,8 @@ from warta.annotations.server import (
     check_connection,
 )
 
+pytest_plugins = ["tests.benchmarks.gold"]  # the gold with splits the benchmark's tests share
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = REPO / "corpus" / "raw" / "000_bb4a5094ef9681cd.txt"

@@ -43,7 +43,7 @@ class Repository:
     # and validator comes from, Label Studio's generated config, exports kept
     # as the server sent them, agreement, gold snapshots and their frozen splits, the local
     # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
-    # the cleaning judgements read by hand, the leaderboard, the dataset card (whose YAML
+    # the cleaning judgements read by hand, the leaderboard (Markdown, plot, HTML page), the dataset card (whose YAML
     # ``configs:`` ``load_dataset`` reads), the documents a release carries, and the releases.
     raw_dir = Under("corpus/raw")
     provenance_file = Under("corpus/raw/PROVENANCE.yaml")
@@ -69,6 +69,7 @@ class Repository:
     cleaning_judgements = Under("benchmarks/quality/cleaning-sample.yaml")
     leaderboard_file = Under("benchmarks/LEADERBOARD.md")
     leaderboard_plot = Under("benchmarks/leaderboard.png")
+    leaderboard_page = Under("benchmarks/leaderboard.html")
     readme = Under("README.md")
     datasheet = Under("DATASHEET.md")
     citation = Under("CITATION.cff")

@@ -146,11 +146,15 @@ def test_round_trip_two_annotators_ground_truth_gold_agreement_and_load(
     }
     assert pull(repo, admin, title=PROJECT).snapshot is None  # nothing changed: no new snapshot
 
-    report = agreement(repo)
-    path, (pair,) = report.export, report.pairs
-    # the ground-truth annotation is the adjudication, not a blind pass: nothing to pool
-    assert report.pooled is None
-    assert path == decided.export.parent / sorted(p.name for p in path.parent.glob("*.json"))[-1]
+    newest = agreement(repo)  # the newest export: one annotation is now the adjudication
+    assert (
+        newest.export
+        == decided.export.parent / sorted(p.name for p in decided.export.parent.glob("*.json"))[-1]
+    )
+    assert newest.pairs == [] and newest.pooled is None
+    report = agreement(repo, undecided.export)  # before adjudication: two blind passes
+    (pair,) = report.pairs
+    assert report.pooled is not None and report.pooled.documents == [article["doc_id"]]
     assert pair.entities.tp == 2 and pair.entities.fp + pair.entities.fn == 3
     assert pair.entities_by_type["PER"].f1 == pytest.approx(0.8)
     assert (

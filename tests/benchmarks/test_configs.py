@@ -34,7 +34,7 @@ REQUIRED = {"predictions": [f"model.path={PREDICTIONS}"], "transformers": ["mode
 def test_every_model_config_instantiates(model, tiny_checkpoint):
     required = [o.format(tiny_checkpoint) for o in REQUIRED.get(model, [])]
     cfg = compose_with(f"model={model}", *required)
-    assert cfg.model.name == model
+    assert cfg.model.entry == model
     assert isinstance(build_model(cfg.model), ExtractionModel)
 
 

@@ -40,7 +40,7 @@ def test_push_upload_pull_agreement_stats_from_the_cli(repo, label_studio, tmp_p
     )
     pushed = warta(repo.root, admin, url, "annotate", "push", "--model", "rules")
     assert pushed.returncode == 0, pushed.stderr
-    assert "imported 1 document(s) of corpus v0001 with predictions of rules-1" in pushed.stdout
+    assert "imported 1 document(s) of corpus v0001 with predictions of rules-2" in pushed.stdout
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     write_annotation(first, annotation_a(article))
     write_annotation(second, annotation_b(article))

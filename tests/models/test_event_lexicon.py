@@ -88,7 +88,7 @@ def test_arguments_go_to_the_nearest_entity_on_the_side_seen_in_training():
 
 
 def test_model_version_names_the_entity_model_too():
-    assert get_model("event_lexicon").model_version == "event_lexicon-1+rules-1"
+    assert get_model("event_lexicon").model_version == "event_lexicon-1+rules-2"
 
 
 @pytest.mark.parametrize("word", ["Menelepon", "MENELEPON"])

@@ -155,3 +155,36 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path, seed):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match=r"nowhere.jsonl: cannot read file"):
         get_model("predictions", path=str(tmp_path / "nowhere.jsonl"))
+
+
+MANIFEST = {"model": "my-system", "version": "2.1", "training_data": ["idner-news-2k train"],
+            "warta_test_seen": False}  # fmt: skip
+LINE = {"doc_id": DOC, "entities": [{"type": "GPE", "start": 166, "end": 172}]}
+
+
+def test_a_manifest_declares_the_training_and_names_the_system(tmp_path, seed):
+    model = get_model("predictions", path=str(write(tmp_path, {"manifest": MANIFEST}, LINE)))
+    assert model.declaration() == MANIFEST and not model.reproduced
+    assert model.model_version == "my-system-2.1"
+    assert model.training_data() == ["idner-news-2k train"]
+    (doc,) = model.predict([seed])
+    assert [m.text for m in doc.entities] == ["Moskow"]
+
+
+def test_a_file_without_a_manifest_declares_nothing(seed):
+    model = get_model("predictions", path=str(GOLDEN))
+    assert model.declaration() is None and model.training_data() == []
+
+
+@pytest.mark.parametrize(
+    ("manifest", "problem"),
+    [
+        ({**MANIFEST, "warta_test_seen": "no"}, "warta_test_seen must be true or false"),
+        ({**MANIFEST, "training_data": []}, "training_data must be a non-empty list"),
+        ({k: v for k, v in MANIFEST.items() if k != "model"}, "manifest needs exactly the keys"),
+        ({**MANIFEST, "version": ""}, "version must be a non-empty string"),
+    ],
+)
+def test_a_bad_manifest_is_reported_on_its_line(tmp_path, seed, manifest, problem):
+    (found,) = problems_of(write(tmp_path, {"manifest": manifest}, LINE), [seed])
+    assert found.line == 1 and problem in found.problem

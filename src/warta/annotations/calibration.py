@@ -91,7 +91,7 @@ class Calibration:
 
 def type_map(schema: AnnotationSchema) -> dict[str, str | None]:
     """Warta type -> idner-news-2k type (None: that corpus leaves it untagged)."""
-    return {t: schema.entity_maps.get("idner", {}).get(t) for t in schema.entity_types}
+    return schema.entity_map("idner")
 
 
 def score_export(

@@ -2,7 +2,10 @@
 
 A result records the resolved config and its hash, the git commit, the corpus and gold versions
 with their content hashes, package versions, seed, date, every metric with its confidence
-interval, per-unit counts (for paired tests) and the per-document predictions.
+interval, per-unit counts (for paired tests) and each unit's source (for per-source figures),
+per-type figures, the most frequent errors per type, what the entry was trained on (reproduced by
+the runner, or self-reported by a submission's manifest) and the per-document predictions.
+Format 2 added the source, errors and training records; a format 1 file is refused by name.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 from warta.errors import WartaError
 from warta.store import write_atomic
 
-RESULT_FORMAT = "warta-result/1"
+RESULT_FORMAT = "warta-result/2"
 PACKAGES = (
     "warta",
     "datasets",
@@ -60,6 +63,10 @@ class BenchmarkResult:
     unit_counts: dict[str, dict[str, list[int]]]
     predictions: list[dict]
     packages: dict[str, str] = field(default_factory=dict)
+    unit_sources: dict[str, str] = field(default_factory=dict)  # unit_id -> corpus source
+    errors: dict[str, list[list]] = field(default_factory=dict)  # type -> [[label, count]]
+    training: dict = field(default_factory=dict)  # kind, model, training_data, warta_test_seen
+    n_resamples: int = 1000
     date: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     python: str = field(default_factory=platform.python_version)
     format: str = RESULT_FORMAT
@@ -81,7 +88,8 @@ class BenchmarkResult:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != RESULT_FORMAT:
                 raise WartaError(
-                    f"{path}: not a {RESULT_FORMAT} result (format {data.get('format')!r})"
+                    f"{path}: not a {RESULT_FORMAT} result (format {data.get('format')!r}): "
+                    "rerun it"
                 )
             data["metrics"] = {k: MetricValue(**v) for k, v in data["metrics"].items()}
             return cls(**data)

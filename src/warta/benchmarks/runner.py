@@ -1,20 +1,19 @@
-"""One leaderboard entry: build the model, train it as the protocol allows, predict, score.
+"""One leaderboard entry: check the settings, build the model, train it as the protocol allows,
+predict, score.
 
 ``run(cfg)`` is a plain function of a composed Hydra config (tests call it with ``compose()``);
-the ``@hydra.main`` entry point in ``warta.cli.bench`` only calls it.
-
-Protocols: ``test`` trains on anything outside the Warta test split (the configured CoNLL corpus
-and any Warta train split) and evaluates on the test split, one unit per document. ``cv`` is k-fold
-cross-validation over documents, or over blocks (paragraphs, captions, headlines ...) while the
-corpus has fewer documents than folds; each fold's model may also train on the other folds' gold.
+the ``@hydra.main`` entry point in ``warta.cli.bench`` only calls it. The protocols (what a model
+trains on, what it is evaluated on) are in ``warta.benchmarks.protocols``; the settings check that
+runs first is in ``warta.benchmarks.settings``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from warta.benchmarks.data import Unit, block_units, document_units, folds, restrict
+from warta.benchmarks.protocols import PROTOCOLS, UNLISTED, Evaluation
 from warta.benchmarks.results import (
     BenchmarkResult,
     MetricValue,
@@ -22,13 +21,15 @@ from warta.benchmarks.results import (
     git_commit,
     package_versions,
 )
+from warta.benchmarks.settings import Settings, check_settings
 from warta.errors import WartaError
 from warta.gold.snapshot import gold_documents
+from warta.gold.splits import SPLITS
 from warta.metrics.bootstrap import bootstrap_ci
 from warta.metrics.entities import score_annotations
-from warta.metrics.events import score_events
+from warta.metrics.errors import confusions, top_confusions
+from warta.metrics.events import per_event_type, score_events
 from warta.metrics.registry import metrics_of
-from warta.models.base import TrainingGold
 from warta.repository import Repository
 from warta.schema.mentions import DocumentAnnotation
 from warta.schema.records import annotation_from_record, annotation_record
@@ -44,10 +45,12 @@ class ScoringSettings:
     seed: int
 
 
-def build_model(model_cfg):
+def build_model(model_cfg, repo: Repository | None = None):
     """Instantiate ``cfg.model`` through the model registry (``_target_: warta.models.get_model``).
 
-    A missing mandatory value or a model's own error comes out as one clear ``WartaError``.
+    ``entry`` (the leaderboard's default name) is not an option of the model; a ``schema_path``
+    left null is the repository's schema. A missing mandatory value or a model's own error comes
+    out as one clear ``WartaError``.
     """
     from hydra.errors import InstantiationException
     from hydra.utils import instantiate
@@ -61,6 +64,9 @@ def build_model(model_cfg):
         raise WartaError(
             f"model.{key.split('.')[-1]} is required: pass {key}=... on the command line"
         ) from None
+    options.pop("entry", None)
+    if repo is not None and "schema_path" in options and options["schema_path"] is None:
+        options["schema_path"] = str(repo.schema_file)
     try:
         return instantiate(options, _convert_="all")
     except InstantiationException as err:
@@ -68,40 +74,6 @@ def build_model(model_cfg):
         if isinstance(cause, WartaError):
             raise cause from None
         raise WartaError(f"cannot build model {model_cfg.get('name')!r}: {cause or err}") from None
-
-
-def training_gold(rows: list[dict], gold: dict[str, DocumentAnnotation], units: list[Unit]):
-    """The gold a model may learn from: the given units of the given documents."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for unit in units:
-        spans.setdefault(unit.doc_id, []).append((unit.start, unit.end))
-    return TrainingGold(rows, gold, spans)
-
-
-def predict_units(cfg, rows, gold) -> tuple[list[Unit], dict[str, DocumentAnnotation], str]:
-    """Units, and per unit the prediction for its whole document made by a model that never saw
-    that unit's gold; the caller cuts each prediction to its unit."""
-    protocol = cfg.data.protocol
-    if protocol == "test":
-        model = build_model(cfg.model)
-        model.train(training_gold(rows, gold, []))
-        units = document_units(rows)
-        by_doc = {d.doc_id: d for d in model.predict(rows)}
-        return units, {u.unit_id: by_doc[u.doc_id] for u in units}, "document"
-    if protocol != "cv":
-        raise WartaError(f"unknown protocol {protocol!r} (protocols: test, cv)")
-    k = int(cfg.data.folds)
-    by_document = len(rows) >= k
-    units = document_units(rows) if by_document else block_units(rows)
-    predictions: dict[str, DocumentAnnotation] = {}
-    for fold in folds(units, k, int(cfg.seed)):
-        model = build_model(cfg.model)
-        model.train(training_gold(rows, gold, [u for u in units if u not in fold]))
-        for doc in model.predict(rows):
-            for unit in fold:
-                if unit.doc_id == doc.doc_id:
-                    predictions[unit.unit_id] = doc
-    return units, predictions, "document" if by_document else "block"
 
 
 SCORERS = {
@@ -136,50 +108,109 @@ def score(task: str, gold_units, pred_units, settings: ScoringSettings) -> tuple
             total.f1, total.precision, total.recall, ci.low, ci.high, settings.confidence
         )
         unit_counts[spec.name] = counts.tolist()
-    per_type: dict[str, dict[str, float]] = {}
-    if task == "ner":
-        for entity_type, counts in scores.per_type("strict").items():
-            per_type[entity_type] = {
-                "precision": counts.precision,
-                "recall": counts.recall,
-                "f1": counts.f1,
-                "support": counts.possible,
-            }
+    by_type = scores.per_type("strict") if task == "ner" else per_event_type(gold_units, pred_units)
+    per_type = {
+        kind: {
+            "precision": c.precision,
+            "recall": c.recall,
+            "f1": c.f1,
+            "support": c.possible if task == "ner" else c.tp + c.fn,
+        }
+        for kind, c in by_type.items()
+    }
     return metrics, per_type, unit_counts
+
+
+def split_rows(snapshot) -> dict[str, list[dict]]:
+    """The snapshot's documents by split (every split present, maybe empty)."""
+    assigned = {d: s for s, ids in snapshot.manifest.get("splits", {}).items() for d in ids}
+    rows: dict[str, list[dict]] = {split: [] for split in SPLITS}
+    for row in gold_documents(snapshot, None):
+        rows.setdefault(assigned.get(row["doc_id"], "unassigned"), []).append(row)
+    return rows
+
+
+def document_sources(repo: Repository, snapshot, doc_ids: set[str]) -> dict[str, str]:
+    """Each document's source (``seed``, ``ntrex-128``, ``indosum`` ...) from its corpus version."""
+    try:
+        corpus = repo.corpus_store().get(snapshot.manifest["corpus_version"])
+        rows = corpus.iter_rows("articles", columns=["doc_id", "source"])
+        found = {r["doc_id"]: r["source"] or UNLISTED for r in rows if r["doc_id"] in doc_ids}
+    except (WartaError, KeyError):
+        found = {}
+    return {d: found.get(d, UNLISTED) for d in doc_ids}
+
+
+def declared_training(evaluation: Evaluation, gold_name: str) -> dict:
+    """What the entry was trained on: the runner's own record for a model it trained, the
+    submission's manifest for a predictions file (self-reported)."""
+    model = evaluation.model
+    if not model.reproduced:
+        manifest = model.declaration() or {}
+        return {
+            "kind": "self-reported",
+            "model": model.model_version,
+            "training_data": manifest.get("training_data"),
+            "warta_test_seen": manifest.get("warta_test_seen"),
+        }
+    warta = [
+        f"Warta gold {gold_name} {split} ({n} documents{', model selection' if split == 'validation' else ''})"
+        for split, n in evaluation.training_documents.items()
+        if n
+    ]
+    return {
+        "kind": "reproduced",
+        "model": model.model_version,
+        "training_data": warta + model.training_data(),
+        "warta_test_seen": False,
+    }
 
 
 def run(cfg) -> BenchmarkResult:
     """Score one entry and write its result file; returns the result."""
     from omegaconf import OmegaConf
 
-    repo = Repository(Path(cfg.root).resolve()) if cfg.get("root") else Repository.find()
+    repo = Repository(Path(str(cfg.root)).resolve()) if cfg.get("root") else Repository.find()
     schema = repo.schema()
-    snapshot = repo.gold_store().get(str(cfg.data.gold_version))
-    split = cfg.data.split if cfg.data.protocol == "test" else "all"
-    rows = gold_documents(snapshot, split)
-    if not rows:
-        raise WartaError(f"gold {snapshot.name} has no documents in split {split!r}")
-    gold = {r["doc_id"]: annotation_from_record(r) for r in rows}
-    units, predictions, unit_kind = predict_units(cfg, rows, gold)
-    events = cfg.task.name == "events"
-    gold_units = [restrict(gold[u.doc_id], u, all_entities=events) for u in units]
-    pred_units = [restrict(predictions[u.unit_id], u, all_entities=events) for u in units]
-    types = list(cfg.metrics.types) if cfg.metrics.get("types") else list(schema.entity_types)
-    gold_units, pred_units = _only_types(gold_units, types), _only_types(pred_units, types)
-    settings = ScoringSettings(
-        types, float(cfg.metrics.confidence), int(cfg.metrics.bootstrap_samples), int(cfg.seed)
+    settings = check_settings(cfg, repo, schema)
+    snapshot = repo.gold_store().get(settings.gold_version)
+    splits = split_rows(snapshot)
+    gold = {r["doc_id"]: annotation_from_record(r) for rows in splits.values() for r in rows}
+    evaluation = PROTOCOLS[settings.protocol](
+        splits, gold, settings, lambda: build_model(cfg.model, repo)
     )
-    metrics, per_type, unit_counts = score(cfg.task.name, gold_units, pred_units, settings)
+    if settings.protocol == "external":
+        corpus = settings.external
+        data = corpus.path.read_bytes()
+        gold_info = {
+            "version": f"{corpus.name}:{corpus.path.name}",
+            "content_sha256": hashlib.sha256(data).hexdigest(),
+            "label_map": corpus.label_map,
+            "trained_on_gold": snapshot.name,
+        }
+        protocol = f"external-{corpus.name}"
+    else:
+        sources = document_sources(repo, snapshot, {u.doc_id for u in evaluation.units})
+        evaluation.sources = {u.unit_id: sources[u.doc_id] for u in evaluation.units}
+        gold_info = {
+            "version": snapshot.name,
+            "content_sha256": snapshot.content_sha256,
+            "schema_sha256": snapshot.manifest["schema_sha256"],
+        }
+        protocol = settings.protocol
+    types = evaluation.types or settings.types or list(schema.entity_types)
+    gold_units = _only_types(evaluation.gold, types)
+    pred_units = _only_types(evaluation.predicted, types)
+    scoring = ScoringSettings(types, settings.confidence, settings.bootstrap_samples, settings.seed)
+    metrics, per_type, unit_counts = score(settings.task, gold_units, pred_units, scoring)
+    layer = "entities" if settings.task == "ner" else "events"
     config = OmegaConf.to_container(cfg, resolve=True)
-    model_version = (
-        next(iter(predictions.values())).provenance.model_version if predictions else "none"
-    )
     result = BenchmarkResult(
-        entry=str(cfg.entry),
-        task=cfg.task.name,
-        protocol=cfg.data.protocol,
-        unit=unit_kind,
-        model_version=model_version or "unknown",
+        entry=settings.entry,
+        task=settings.task,
+        protocol=protocol,
+        unit=evaluation.unit_kind,
+        model_version=evaluation.model.model_version or "unknown",
         config=config,
         config_sha256=config_hash(config),
         git_commit=git_commit(repo.root),
@@ -187,20 +218,20 @@ def run(cfg) -> BenchmarkResult:
             "version": snapshot.manifest["corpus_version"],
             "content_sha256": snapshot.manifest["corpus_content_sha256"],
         },
-        gold={
-            "version": snapshot.name,
-            "content_sha256": snapshot.content_sha256,
-            "schema_sha256": snapshot.manifest["schema_sha256"],
-        },
-        seed=int(cfg.seed),
+        gold=gold_info,
+        seed=settings.seed,
         metrics=metrics,
         per_type=per_type,
         types_scored=types,
-        unit_counts={"units": [u.unit_id for u in units], **unit_counts},
+        unit_counts={"units": [u.unit_id for u in evaluation.units], **unit_counts},
         predictions=[annotation_record(d) for d in pred_units],
         packages=package_versions(),
+        unit_sources=evaluation.sources,
+        errors=top_confusions(confusions(gold_units, pred_units, layer)),
+        training=declared_training(evaluation, snapshot.name),
+        n_resamples=settings.bootstrap_samples,
     )
-    result.write(repo.root / cfg.results_dir)
+    result.write(settings.results_dir)
     return result
 
 
@@ -214,3 +245,9 @@ def _only_types(docs: list[DocumentAnnotation], types: list[str]) -> list[Docume
         )
         for d in docs
     ]
+
+
+def settings_of(cfg) -> Settings:
+    """The checked settings of a composed config (what ``run`` checks first)."""
+    repo = Repository(Path(str(cfg.root)).resolve()) if cfg.get("root") else Repository.find()
+    return check_settings(cfg, repo, repo.schema())

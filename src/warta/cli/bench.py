@@ -11,6 +11,7 @@ from warta.repository import Repository
 
 
 def _report(cfg) -> None:
+    from warta.benchmarks.leaderboard import Interval
     from warta.benchmarks.runner import run
     from warta.metrics.registry import PRIMARY
 
@@ -23,10 +24,12 @@ def _report(cfg) -> None:
         sys.exit(1)
     primary = PRIMARY[result.task]
     value = result.metrics[primary]
+    units = len(result.unit_counts["units"])
+    score = Interval(value.value, value.ci_low, value.ci_high, units)
     print(
-        f"{result.entry} [{result.task}/{result.protocol}, {len(result.unit_counts['units'])} "
+        f"{result.entry} [{result.task}/{result.protocol}, {units} "
         f"{result.unit}s, gold {result.gold['version']}]: {primary} = {value.value:.3f} "
-        f"({value.confidence:.0%} CI {value.ci_low:.3f}-{value.ci_high:.3f})"
+        f"({value.confidence:.0%} CI {score.interval_text()})"
     )
 
 
@@ -39,3 +42,7 @@ def main() -> None:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)
     hydra.main(version_base="1.3", config_path=str(configs), config_name="config")(_report)()
+
+
+if __name__ == "__main__":
+    main()

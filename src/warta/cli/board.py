@@ -1,4 +1,5 @@
-"""``warta leaderboard``: rank the results on screen and write LEADERBOARD.md and a plot."""
+"""``warta leaderboard``: rank the results on screen and write LEADERBOARD.md, a plot and an
+HTML page."""
 
 from __future__ import annotations
 
@@ -14,13 +15,19 @@ from warta.cli.common import console, err_console, repository
 def leaderboard(
     results_dir: Annotated[Path | None, typer.Option(help="Default: benchmarks/results.")] = None,
     task: Annotated[str | None, typer.Option(help="Only this task (ner, events).")] = None,
-    protocol: Annotated[str | None, typer.Option(help="Only this protocol (test, cv).")] = None,
+    protocol: Annotated[
+        str | None, typer.Option(help="Only this protocol (test, cv, external-...).")
+    ] = None,
     write: Annotated[
-        bool, typer.Option(help="Write benchmarks/LEADERBOARD.md and the plot.")
+        bool,
+        typer.Option(help="Write benchmarks/LEADERBOARD.md, leaderboard.png and leaderboard.html."),
     ] = True,
 ) -> None:
-    """Rank results per task and protocol; refuse to rank results on other gold or metrics."""
-    from warta.benchmarks.leaderboard import build_boards, load_results, plot, render_markdown
+    """Rank results per task and protocol; refuse to rank results on other gold or metrics, and
+    entries that saw the test split or do not declare their training data."""
+    from warta.benchmarks.leaderboard import build_boards, load_results, protocol_note
+    from warta.benchmarks.leaderboard_page import board_tables, render_html, render_markdown
+    from warta.benchmarks.leaderboard_plot import plot
     from warta.store import write_atomic
 
     repo = repository()
@@ -39,40 +46,29 @@ def leaderboard(
         console.print(f"no results in {folder}: run `warta-bench` first")
         return
     for board in boards:
-        table = Table(
-            title=f"{board.task} / {board.protocol} (gold {board.gold})",
-            caption=f"F1 = {board.primary}; {_protocol_note(board)}",
-        )
-        for column in (
-            "rank",
-            "entry",
-            "model",
-            "F1",
-            f"{board.confidence} CI",
-            "p vs leader",
-            "units",
-        ):
-            table.add_column(column, justify="right" if column in ("rank", "F1") else "left")
-        for rank, entry in enumerate(board.entries, start=1):
-            value = entry.result.metrics[board.primary]
-            p = "-" if entry.p_vs_leader is None else f"{entry.p_vs_leader:.3f}"
-            units = f"{len(entry.result.unit_counts['units'])} {entry.result.unit}s"
-            table.add_row(str(rank), entry.label, entry.result.model_version, f"{value.value:.3f}",
-                          f"{value.ci_low:.3f}-{value.ci_high:.3f}", p, units)  # fmt: skip
-        console.print(table)
+        if board.entries:
+            ranking = board_tables(board)[0]
+            table = Table(
+                title=f"{board.task} / {board.protocol} (gold {board.gold})",
+                caption=f"F1 = {board.primary}; {protocol_note(board)}",
+            )
+            shown = [0, 1, 2, 3, 5, 6, 8, 9]  # rank, entry, model, kind, F1, CI, p, units
+            for index in shown:
+                name = ranking.header[index]
+                name = "F1" if name == board.primary else name
+                table.add_column(name, justify="right" if index in (0, 5) else "left")
+            for row in ranking.rows:
+                table.add_row(*(row[i] for i in shown))
+            console.print(table)
+        else:
+            console.print(f"{board.task} / {board.protocol}: no comparable result")
         for path, reason in board.excluded:
             err_console.print(f"[yellow]not ranked[/] {path.name}: {reason}", highlight=False)
     if write:
         repo.leaderboard_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(repo.leaderboard_file, render_markdown(every).encode())
-        plot(every, repo.leaderboard_plot)
-        console.print(f"wrote {repo.leaderboard_file} and {repo.leaderboard_plot}")
-
-
-def _protocol_note(board) -> str:
-    units = {e.result.unit for e in board.entries}
-    if board.protocol == "cv" and "block" in units:
-        return "cross-validation over blocks: the corpus has fewer documents than folds"
-    if board.protocol == "cv":
-        return "cross-validation over documents"
-    return "trained outside the Warta test split, evaluated on it"
+        png = plot(every, repo.leaderboard_plot)
+        write_atomic(repo.leaderboard_page, render_html(every, png).encode())
+        console.print(
+            f"wrote {repo.leaderboard_file}, {repo.leaderboard_plot} and {repo.leaderboard_page}"
+        )

@@ -101,3 +101,21 @@ def score_events(
         for m, c in enumerate(document_event_counts(g, p).values()):
             counts[m, :, d] = (c.tp, c.fp, c.fn)
     return EventScores(counts)
+
+
+def per_event_type(
+    gold: Sequence[DocumentAnnotation], predicted: Sequence[DocumentAnnotation]
+) -> dict[str, Counts]:
+    """Trigger classification counts (``trigger_cls``) of each event type seen in gold or
+    prediction, both sides restricted to that type."""
+    kinds = sorted({e.type for d in (*gold, *predicted) for e in d.events})
+    found = {}
+    for kind in kinds:
+        counts = Counts()
+        for g, p in zip(gold, predicted, strict=True):
+            counts += set_counts(
+                {(e.trigger_start, e.trigger_end) for e in g.events if e.type == kind},
+                {(e.trigger_start, e.trigger_end) for e in p.events if e.type == kind},
+            )
+        found[kind] = counts
+    return found

@@ -1,7 +1,8 @@
-"""A CRF tagger (sklearn-crfsuite) with the usual lexical features, trained on any CoNLL file.
+"""A CRF tagger (sklearn-crfsuite) with the usual lexical features, trained on the Warta gold the
+runner allows (the train split) and, if ``train_path`` is set, on a CoNLL file too.
 
-Trained on out-of-domain data (e.g. idner-news-2k with ``LOC -> GPE``) it predicts only the types
-its label map produces; results say which types those are.
+With out-of-domain data (e.g. idner-news-2k with ``LOC -> GPE``) the types its label map produces
+join those of the Warta gold; results say which types were scored.
 """
 
 from __future__ import annotations
@@ -69,8 +70,31 @@ class CrfModel(ExtractionModel):
         self._crf = None
 
     def train(self, gold: TrainingGold) -> None:
-        """Train on ``train_path`` plus the Warta gold the protocol allows (other folds)."""
-        self.fit(extra_sentences=gold.sentences())
+        """Train on the Warta gold the protocol allows plus ``train_path`` (if set)."""
+        warta = gold.sentences()
+        if not warta and not self.train_path:
+            raise WartaError(
+                "the crf model has no training data: the gold's train split is empty and "
+                "model.train_path (a CoNLL file) is not set"
+            )
+        external = (
+            list(read_conll(Path(self.train_path), self.label_map)) if self.train_path else []
+        )
+        self.fit(external, extra_sentences=warta)
+
+    def training_data(self) -> list[str]:
+        return [str(self.train_path)] if self.train_path else []
+
+    def resources(self) -> dict[str, set[str]]:
+        """The words the CRF has features for (its trained vocabulary)."""
+        if self._crf is None:
+            return {}
+        words = set()
+        for attribute in self._crf.attributes_:
+            head, found, value = attribute.partition("lower:")
+            if found and head in ("", "-2:", "-1:", "1:", "2:") and value:
+                words.add(value)
+        return {"vocabulary": words}
 
     def fit(
         self,

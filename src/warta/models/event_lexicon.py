@@ -2,8 +2,8 @@
 the nearest entity of a type seen in that role, on the side of the trigger it was seen on.
 
 Entities (for the arguments and the NER output) come from another registered model, ``rules`` by
-default. With no Warta training gold (the ``test`` protocol while the train split is empty) the
-lexicon is empty and the model predicts no events: it needs the ``cv`` protocol until then.
+default, trained on the same gold. With no training gold (a gold with an empty train split) the
+lexicon is empty and the model predicts no events.
 """
 
 from __future__ import annotations
@@ -34,20 +34,29 @@ class EventLexiconModel(ExtractionModel):
         return f"{self.name}-{self.version}+{self.entity_model.model_version}"
 
     def train(self, gold: TrainingGold) -> None:
-        """Learn triggers and argument habits from the gold events the protocol allows."""
+        """Learn triggers and argument habits from the gold events the protocol allows; the
+        entity model learns from the same gold."""
+        self.entity_model.train(gold)
         lexicon: dict[str, Counter] = defaultdict(Counter)
         roles: dict[str, Counter] = defaultdict(Counter)
-        for doc in gold.documents():
-            for event in doc.events:
-                if not gold.allows(doc.doc_id, event.trigger_start, event.trigger_end):
-                    continue
-                lexicon[event.trigger_text.lower()][event.type, event.mode, event.realis] += 1
-                for argument in event.arguments:
-                    mention = doc.mention(argument.mention_id)
-                    side = "left" if mention.end <= event.trigger_start else "right"
-                    roles[event.type][argument.role, side, mention.type] += 1
+        for doc, event in gold.events():
+            lexicon[event.trigger_text.lower()][event.type, event.mode, event.realis] += 1
+            for argument in event.arguments:
+                mention = doc.mention(argument.mention_id)
+                side = "left" if mention.end <= event.trigger_start else "right"
+                roles[event.type][argument.role, side, mention.type] += 1
         self.lexicon = {k: v for k, v in lexicon.items() if sum(v.values()) >= self.min_count}
         self.roles = dict(roles)
+
+    def training_data(self) -> list[str]:
+        return self.entity_model.training_data()
+
+    def resources(self) -> dict[str, set[str]]:
+        own = {"triggers": set(self.lexicon)}
+        entity = {
+            f"{self.entity_model.name} {k}": v for k, v in self.entity_model.resources().items()
+        }
+        return {**own, **entity}
 
     def predict_entities(self, articles: list[dict]) -> list[list[EntityMention]]:
         return self.entity_model.predict_entities(articles)

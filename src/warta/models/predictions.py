@@ -1,6 +1,20 @@
 """Another system's predictions, read from a JSONL submission file and scored like any model.
 
-The submission format: UTF-8 JSON Lines, one object per document (blank lines are skipped)::
+The submission format: UTF-8 JSON Lines. The first line is the submission's manifest, what the
+system is and what it was trained on::
+
+    {"manifest": {"model": "my-system", "version": "1.0",
+                  "training_data": ["idner-news-2k train", "Warta v0002 train"],
+                  "warta_test_seen": false}}
+
+- ``model``, ``version``: non-empty strings; the results label the entry ``<model>-<version>``.
+- ``training_data``: a non-empty list of what the system learnt from (corpora, lists, models).
+- ``warta_test_seen``: true if any Warta test document (its text or gold) was used to build,
+  train, tune or select the system. The leaderboard never ranks such an entry.
+
+A file without a manifest line is still scored (for a developer's own checks), but the
+leaderboard does not rank it: its training data is undeclared. Then one object per document
+(blank lines are skipped)::
 
     {"doc_id": "wrt-fd09ad9a1571522e",
      "model_version": "my-system-1.0",
@@ -22,8 +36,9 @@ The submission format: UTF-8 JSON Lines, one object per document (blank lines ar
   ``arguments`` a list of ``{"role", "entity"}`` where ``entity`` is a 0-based index into this
   line's ``entities`` and the role must be one of the event type's roles that takes that
   entity's type.
-- ``model_version`` (optional): names the system; if every line gives the same one it labels the
-  results, else they are labelled ``predictions-<file name>-<sha256 of the file, 12 digits>``.
+- ``model_version`` (optional): names the system when there is no manifest; if every line gives
+  the same one it labels the results, else they are labelled
+  ``predictions-<file name>-<sha256 of the file, 12 digits>``.
 
 No other keys are accepted (a misspelt key would otherwise drop predictions silently). Every
 problem in the file is reported at once, each as ``file:line: problem``.
@@ -53,6 +68,7 @@ LINE_KEYS = {"doc_id", "entities", "events", "model_version"}
 ENTITY_KEYS = set(ENTITY_FIELDS[1:5])  # type, start, end, text (no id: entities are indexed)
 EVENT_KEYS = {*EVENT_FIELDS[1:], "arguments"}
 ARGUMENT_KEYS = {"role", "entity"}
+MANIFEST_KEYS = {"model", "version", "training_data", "warta_test_seen"}
 
 
 class PredictionsInvalid(InputError):
@@ -73,6 +89,7 @@ class PredictionsInvalid(InputError):
 class PredictionsFile(ExtractionModel):
     name = "predictions"
     version = "1"
+    reproduced = False
 
     def __init__(self, path: str, schema_path: str | None = None) -> None:
         self.path = Path(path).expanduser()
@@ -82,7 +99,33 @@ class PredictionsFile(ExtractionModel):
             raise InputError(str(self.path), f"cannot read file ({err.strerror})") from None
         schema_file = Path(schema_path) if schema_path else Repository.find().schema_file
         self.schema = load_schema(schema_file)
-        self._version = self._file_version()
+        self.manifest, self._manifest_problems = self._read_manifest()
+        self._version = (
+            f"{self.manifest['model']}-{self.manifest['version']}"
+            if self.manifest
+            else self._file_version()
+        )
+
+    def declaration(self) -> dict | None:
+        """The manifest: model, version, training data, whether Warta test documents were seen."""
+        return dict(self.manifest) if self.manifest else None
+
+    def training_data(self) -> list[str]:
+        return list(self.manifest["training_data"]) if self.manifest else []
+
+    def _read_manifest(self) -> tuple[dict | None, list[InputError]]:
+        first = next(self._lines(), None)
+        if first is None:
+            return None, []
+        number, line = first
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            return None, []  # reported with the document lines
+        if not isinstance(record, dict) or "manifest" not in record:
+            return None, []
+        problems = [InputError(str(self.path), m, number) for m in manifest_problems(record)]
+        return (None if problems else record["manifest"]), problems
 
     @property
     def model_version(self) -> str:
@@ -117,7 +160,11 @@ class PredictionsFile(ExtractionModel):
         texts = {a["doc_id"]: a["text"] for a in articles}
         problems: list[InputError] = []
         found: dict[str, tuple[int, list[EntityMention], list[EventMention]]] = {}
-        for number, line in self._lines():
+        lines = list(self._lines())
+        if lines and (self.manifest or self._manifest_problems):
+            lines = lines[1:]
+        problems += self._manifest_problems
+        for number, line in lines:
             messages: list[str] = []
             parsed = read_line(line, self.schema, texts, messages)
             if parsed is not None and parsed[0] in found:
@@ -141,6 +188,34 @@ class PredictionsFile(ExtractionModel):
 
     def predict_events(self, articles, entities) -> list[list[EventMention]]:
         return [d.events for d in self.predict(articles)]
+
+
+def manifest_problems(record: dict) -> list[str]:
+    """What is wrong with a manifest line (``{"manifest": {...}}``), if anything."""
+    if set(record) != {"manifest"}:
+        return [
+            f"the manifest line has other keys besides manifest: {sorted(set(record) - {'manifest'})}"
+        ]
+    manifest = record["manifest"]
+    if not isinstance(manifest, dict):
+        return ["manifest must be an object"]
+    problems = []
+    if set(manifest) != MANIFEST_KEYS:
+        problems.append(
+            f"manifest needs exactly the keys {', '.join(sorted(MANIFEST_KEYS))} "
+            f"(has {', '.join(sorted(manifest)) or 'none'})"
+        )
+    for key in ("model", "version"):
+        if key in manifest and not (isinstance(manifest[key], str) and manifest[key].strip()):
+            problems.append(f"manifest {key} must be a non-empty string")
+    data = manifest.get("training_data")
+    if "training_data" in manifest and not (
+        isinstance(data, list) and data and all(isinstance(d, str) and d.strip() for d in data)
+    ):
+        problems.append("manifest training_data must be a non-empty list of strings")
+    if "warta_test_seen" in manifest and not isinstance(manifest["warta_test_seen"], bool):
+        problems.append("manifest warta_test_seen must be true or false")
+    return problems
 
 
 def read_line(line: str, schema: AnnotationSchema, texts: dict[str, str], problems: list[str]):

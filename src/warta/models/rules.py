@@ -1,16 +1,23 @@
-"""A rules baseline that needs no training data: patterns, titles, a small gazetteer, trigger words.
+"""A rules baseline: patterns and Indonesian function words, plus names learnt from training gold.
 
-Entities: dates and numbers by pattern; runs of capitalised tokens typed by a gazetteer of states
-and regions, organisation head words, acronyms, and the title before a name. Events: a trigger
-lexicon, with the nearest entity of an allowed type on the left as actor and on the right as the
-role the type expects most (recipient, territory or destination).
+Nothing in it comes from a gold article. Entities: dates, times, money, percentages, quantities
+and numbers by pattern; names from a gazetteer built from the training gold's mentions (the train
+split the runner passes) and from a maintained public list, the Indonesian names of countries and
+world regions that Babel ships (``Locale('id').territories``, CLDR data installed with the package,
+read with no download); other runs of capitalised tokens typed by organisation head words,
+acronyms and the title before a name. Capitalised tokens that start sentences in the training text
+and are never part of a training mention are learnt as words that start no name. Events: the
+trigger phrases of the training gold's events, with the nearest entity of an allowed type on the
+left as actor and on the right as the role the type expects most.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
+from functools import cache
 
-from warta.models.base import ExtractionModel
+from warta.models.base import ExtractionModel, TrainingGold
 from warta.schema.mentions import Argument, EntityMention, EventMention
 
 _MONTHS = (
@@ -18,68 +25,80 @@ _MONTHS = (
     "January|February|March|June|July|August|October|December"
 )
 _DAYS = "Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_WORD_NUMBER = "satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu"
 DATE = re.compile(
     rf"\b(?:(?:{_DAYS}),?\s+)?\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b"
     rf"|\bhari\s+(?:{_DAYS})\b|\b(?:{_DAYS})\b"
     r"|\b(?:pada|tahun|sejak)\s+(?:19|20)\d{2}\b"
     r"|\b\d+\s+(?:tahun|bulan|minggu|hari)(?:\s+terakhir)?\b"
-    r"|\b(?:pekan|minggu|bulan|tahun)\s+lalu\b"
+    r"|\b(?:pekan|minggu|bulan|tahun)\s+(?:lalu|depan)\b"
 )
-CARDINAL = re.compile(r"\b(?:lebih dari\s+)?\d{1,3}(?:\.\d{3})+\b|\b\d+\b")
-GPE = {
-    "Afghanistan", "Tajikistan", "Rusia", "Moskow", "Uzbekistan", "Kazakhstan", "China", "Cina",
-    "Amerika Serikat", "AS", "Indonesia", "Jakarta", "Badakhshan", "Faizabad", "Ishkashem",
-    "Mazar-i-Sharif", "Kabul", "Uni Soviet", "Tajik", "Iran", "Pakistan", "India", "Turkmenistan",
-    "Kyrgyzstan", "Kremlin",
-}  # fmt: skip
-LOC = {"Asia Tengah", "Asia", "Eropa", "Timur Tengah"}
-NORP = {"Soviet", "Barat"}
+TIME = re.compile(r"\bpukul\s+\d{1,2}(?:[.:]\d{2})?(?:\s+(?:WIB|WITA|WIT|GMT|UTC))?\b")
+MONEY = re.compile(
+    rf"(?:\bRp\.?\s?|\$|US\$\s?){_NUMBER}(?:\s+(?:ribu|juta|miliar|triliun))?"
+    rf"|\b{_NUMBER}\s+(?:ribu\s+|juta\s+|miliar\s+|triliun\s+)?"
+    r"(?:dolar(?:\s+AS)?|euro|rupiah|yen|pound(?:sterling)?|ringgit)\b"
+)
+PERCENT = re.compile(rf"\b{_NUMBER}\s?(?:%|persen\b)|\b(?:{_WORD_NUMBER})\s+persen\b")
+QUANTITY = re.compile(
+    rf"\b{_NUMBER}\s+(?:kilometer|km|meter|cm|mil|kilogram|kg|gram|ton|liter|hektare|hektar|"
+    r"pon|kaki|inci|skala\s+Richter|SR|derajat(?:\s+Celsius)?)\b"
+)
+CARDINAL = re.compile(r"\b(?:lebih dari\s+|sedikitnya\s+|sekitar\s+)?\d{1,3}(?:\.\d{3})+\b|\b\d+\b")
+PATTERNS = (
+    ("DATE", DATE),
+    ("TIME", TIME),
+    ("MONEY", MONEY),
+    ("PERCENT", PERCENT),
+    ("QUANTITY", QUANTITY),
+    ("CARDINAL", CARDINAL),
+)
+# Indonesian words, not names: head nouns of organisation names, titles before a person's name,
+# and function words that are capitalised at the start of a sentence.
 ORG_HEADS = {
-    "Organisasi", "Komite", "Dewan", "Mahkamah", "Kementerian", "Partai", "Badan", "Bank",
-    "Universitas", "Kantor", "Pasukan", "Majelis", "Perserikatan",
+    "Organisasi", "Komite", "Komisi", "Dewan", "Mahkamah", "Kementerian", "Partai", "Badan",
+    "Bank", "Universitas", "Kantor", "Pasukan", "Majelis", "Perserikatan", "Lembaga", "Dinas",
+    "Kepolisian", "Polres", "Polda", "Pengadilan", "Kejaksaan", "Institut", "Yayasan",
+    "Perusahaan", "Asosiasi", "Persatuan", "Federasi", "Serikat", "Tentara", "Angkatan",
 }  # fmt: skip
-ORG_NAMES = {"Taliban", "Reuters", "TASS", "CSTO", "al Qaeda", "Al Qaeda", "NATO", "PBB"}
 TITLES = {
-    "Presiden", "Menteri", "Sekretaris", "Jenderal", "Penasihat", "pemimpin", "timpalannya",
-    "Perdana", "Raja", "Gubernur", "Duta", "Besar", "mitra", "anggota", "parlemen", "Letnan",
+    "Presiden", "Wakil", "Menteri", "Sekretaris", "Jenderal", "Penasihat", "pemimpin", "Perdana",
+    "Raja", "Ratu", "Gubernur", "Bupati", "Wali", "Duta", "Besar", "anggota", "Letnan",
+    "Kapten", "Kolonel", "Mayor", "Kepala", "Ketua", "Direktur", "Pak", "Bu", "Bapak", "Ibu",
+    "Dr", "Prof", "Tuan", "Nyonya", "Kapolri", "Kapolda", "Kapolres", "Hakim", "Jaksa",
 }  # fmt: skip
-STOP = {
-    "Pada",
-    "Dalam",
-    "Selain",
-    "Sebelumnya",
-    "Tetapi",
-    "Ia",
-    "Seorang",
-    "Ratusan",
-    "Pekan",
-    "Di",
-}
-TRIGGERS = {
-    "panggilan telepon": ("CONSULT", "phone"),
-    "berbicara": ("CONSULT", "phone"),
-    "membahas": ("CONSULT", None),
-    "pertemuan": ("CONSULT", "multilateral"),
-    "sepakat": ("AGREE", None),
-    "mendukung": ("SUPPORT", None),
-    "dukungan": ("SUPPORT", None),
-    "mobilisasi": ("MOBILIZE", "troops"),
-    "memanggil pasukan cadangan": ("MOBILIZE", "troops"),
-    "mundur": ("RETREAT", "withdraw"),
-    "melarikan diri": ("RETREAT", "flee"),
-    "penarikan": ("RETREAT", "withdraw"),
-    "menangguhkan": ("RETREAT", "suspend"),
-    "merebut": ("SEIZE_TERRITORY", None),
-    "mengambil alih": ("SEIZE_TERRITORY", None),
-    "menangkap": ("COERCE", "arrest"),
-    "berperang": ("FIGHT", None),
-    "serangan": ("ASSAULT", None),
-    "menginvasi": ("ASSAULT", None),
-    "organisasi teroris": ("DESIGNATE_TERRORIST", None),
-}
-TRIGGER_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, TRIGGERS), key=len, reverse=True)) + r")\b"
-)
+FUNCTION_WORDS = {
+    "Pada", "Dalam", "Di", "Ke", "Dari", "Dan", "Atau", "Tetapi", "Namun", "Sementara",
+    "Selain", "Sebelumnya", "Kemudian", "Setelah", "Sebelum", "Saat", "Ketika", "Karena",
+    "Meski", "Meskipun", "Jika", "Bila", "Ia", "Dia", "Mereka", "Kami", "Kita", "Saya", "Ini",
+    "Itu", "Yang", "Para", "Seorang", "Menurut", "Hal", "Untuk", "Dengan", "Oleh", "Sejak",
+    "Hingga", "Sampai", "Sedangkan", "Adapun", "Bahkan", "Juga", "Tidak", "Belum", "Sudah",
+}  # fmt: skip
+PUBLIC_LIST = "Babel CLDR Locale('id').territories"
+# CLDR codes that name organisations or are not places.
+_TERRITORY_ORGS = {"EU": "ORG", "UN": "ORG", "EZ": None, "ZZ": None, "QO": None}
+
+
+@cache
+def territories() -> dict[str, str]:
+    """Indonesian names of countries (GPE) and world regions (LOC), as CLDR gives them."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code, name in Locale("id").territories.items():
+        kind = _TERRITORY_ORGS.get(code, "LOC" if code.isdigit() else "GPE")
+        if kind is not None:
+            names[name] = kind
+    return names
+
+
+def babel_version() -> str:
+    from importlib.metadata import version
+
+    return version("babel")
+
+
 RIGHT_ROLE = {"SEIZE_TERRITORY": "territory", "RETREAT": "destination", "MOBILIZE": "count"}
 LEFT_TYPES = ("PER", "ORG", "GPE", "NORP")
 RIGHT_TYPES = {
@@ -90,104 +109,164 @@ RIGHT_TYPES = {
 }
 
 
-def _type_of(words: list[str], previous: str | None) -> str | None:
-    name = " ".join(words)
-    if name in GPE:
-        return "GPE"
-    if name in LOC:
-        return "LOC"
-    if name in NORP:
-        return "NORP"
-    if name in ORG_NAMES or words[0] in ORG_HEADS or (len(name) >= 3 and name.isupper()):
-        return "ORG"
-    if previous in TITLES or len(words) >= 2:
-        return "PER"
-    return None
-
-
-def capitalised_runs(article: dict) -> list[EntityMention]:
-    tokens, starts, ends = article["tokens"], article["token_starts"], article["token_ends"]
-    text = article["text"]
-    mentions = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if not (token[:1].isupper() and token not in STOP and token not in TITLES):
-            index += 1
-            continue
-        run = index
-        while (
-            run + 1 < len(tokens)
-            and tokens[run + 1][:1].isupper()
-            and tokens[run + 1] not in TITLES
-        ):
-            if text[ends[run] : starts[run + 1]] != " ":
-                break
-            run += 1
-        words = tokens[index : run + 1]
-        kind = _type_of(words, tokens[index - 1] if index else None)
-        if kind:
-            start, end = starts[index], ends[run]
-            mentions.append(EntityMention(f"e{start}", kind, start, end, text[start:end]))
-        index = run + 1
-    return mentions
-
-
-def _pattern_mentions(text: str, pattern: re.Pattern, kind: str, taken: list[tuple[int, int]]):
-    found = []
-    for match in pattern.finditer(text):
-        start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        found.append(EntityMention(f"{kind[0].lower()}{start}", kind, start, end, match.group()))
-    return found
+def _phrase_pattern(phrases, flags: int = 0) -> re.Pattern | None:
+    """One regex over the phrases, longest first, each a whole word sequence."""
+    if not phrases:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)({alternatives})(?!\w)", flags)
 
 
 class RulesModel(ExtractionModel):
     name = "rules"
-    version = "1"
+    version = "2"
+
+    def __init__(self, public_gazetteer: bool = True) -> None:
+        self.public_gazetteer = bool(public_gazetteer)
+        self.learnt: dict[str, str] = {}  # training mention text -> its most frequent type
+        self.stop: set[str] = set()  # capitalised training words that start no mention
+        self.triggers: dict[str, tuple[str, str | None]] = {}
+        self.types: set[str] | None = None  # entity types of the training gold (None: all)
+        self._index()
+
+    def training_data(self) -> list[str]:
+        return [f"{PUBLIC_LIST} (babel {babel_version()})"] if self.public_gazetteer else []
+
+    def train(self, gold: TrainingGold) -> None:
+        """Names, their types and trigger phrases from the allowed training gold."""
+        by_name: dict[str, Counter] = defaultdict(Counter)
+        for mention in gold.mentions():
+            by_name[mention.text][mention.type] += 1
+        self.learnt = {name: kinds.most_common(1)[0][0] for name, kinds in by_name.items()}
+        self.types = {kind for kinds in by_name.values() for kind in kinds} or None
+        self.stop = _sentence_initial_words(gold) - {w for n in self.learnt for w in n.split()}
+        triggers: dict[str, Counter] = defaultdict(Counter)
+        for _, event in gold.events():
+            triggers[event.trigger_text.lower()][event.type, event.mode] += 1
+        self.triggers = {k: v.most_common(1)[0][0] for k, v in triggers.items()}
+        self._index()
+
+    def resources(self) -> dict[str, set[str]]:
+        return {
+            "gazetteer": set(self.gazetteer),
+            "stop words": set(self.stop),
+            "triggers": set(self.triggers),
+        }
+
+    def _index(self) -> None:
+        public = territories() if self.public_gazetteer else {}
+        self.gazetteer = {**public, **self.learnt}  # the training gold wins over the list
+        self._names = _phrase_pattern(self.gazetteer)
+        self._triggers = _phrase_pattern(self.triggers, re.IGNORECASE)
+
+    def _emits(self, kind: str) -> bool:
+        return self.types is None or kind in self.types
 
     def predict_entities(self, articles: list[dict]) -> list[list[EntityMention]]:
         results = []
         for article in articles:
             text = article["text"]
             taken: list[tuple[int, int]] = []
-            mentions = _pattern_mentions(text, DATE, "DATE", taken)
-            mentions += _pattern_mentions(text, CARDINAL, "CARDINAL", taken)
-            for mention in capitalised_runs(article):
-                if not any(s < mention.end and mention.start < e for s, e in taken):
-                    taken.append((mention.start, mention.end))
-                    mentions.append(mention)
+            mentions = []
+            if self._names is not None:
+                for match in self._names.finditer(text):
+                    kind = self.gazetteer[match.group(1)]
+                    mentions += _take(taken, kind, *match.span(1), text)
+            for kind, pattern in PATTERNS:
+                if self._emits(kind):
+                    for match in pattern.finditer(text):
+                        mentions += _take(taken, kind, *match.span(), text)
+            for start, end, kind in self._capitalised_runs(article):
+                if self._emits(kind):
+                    mentions += _take(taken, kind, start, end, text)
             results.append(sorted(mentions, key=lambda m: m.start))
         return results
 
+    def _capitalised_runs(self, article: dict) -> list[tuple[int, int, str]]:
+        tokens, starts, ends = article["tokens"], article["token_starts"], article["token_ends"]
+        text, found, index = article["text"], [], 0
+        skip = FUNCTION_WORDS | TITLES | self.stop
+        while index < len(tokens):
+            if not (tokens[index][:1].isupper() and tokens[index] not in skip):
+                index += 1
+                continue
+            run = index
+            while (
+                run + 1 < len(tokens)
+                and tokens[run + 1][:1].isupper()
+                and tokens[run + 1] not in TITLES
+                and text[ends[run] : starts[run + 1]] == " "
+            ):
+                run += 1
+            kind = _type_of(tokens[index : run + 1], tokens[index - 1] if index else None)
+            if kind:
+                found.append((starts[index], ends[run], kind))
+            index = run + 1
+        return found
+
     def predict_events(self, articles, entities):
+        if self._triggers is None:
+            return [[] for _ in articles]
         results = []
         for article, mentions in zip(articles, entities, strict=True):
             events = []
-            for match in TRIGGER_PATTERN.finditer(article["text"]):
-                kind, mode = TRIGGERS[match.group(1)]
+            for match in self._triggers.finditer(article["text"]):
+                kind, mode = self.triggers[match.group(1).lower()]
                 start, end = match.span(1)
-                arguments = []
-                left = [m for m in mentions if m.end <= start and m.type in LEFT_TYPES]
-                if left:
-                    arguments.append(Argument("actor", left[-1].mention_id))
-                role = RIGHT_ROLE.get(kind, "recipient")
-                right = [m for m in mentions if m.start >= end and m.type in RIGHT_TYPES[role]]
-                if right and role != "count":
-                    arguments.append(Argument(role, right[0].mention_id))
                 events.append(
                     EventMention(
-                        f"t{start}",
-                        kind,
-                        start,
-                        end,
-                        match.group(1),
-                        "actual",
-                        mode,
-                        tuple(arguments),
+                        f"t{start}", kind, start, end, article["text"][start:end], "actual",
+                        mode, _arguments(kind, start, end, mentions),
                     )
-                )
+                )  # fmt: skip
             results.append(events)
         return results
+
+
+def _take(taken: list[tuple[int, int]], kind: str, start: int, end: int, text: str):
+    """A mention of the span, unless an earlier one overlaps it."""
+    if start >= end or any(s < end and start < e for s, e in taken):
+        return []
+    taken.append((start, end))
+    return [EntityMention(f"{kind[0].lower()}{start}", kind, start, end, text[start:end])]
+
+
+def _type_of(words: list[str], previous: str | None) -> str | None:
+    name = " ".join(words)
+    if words[0] in ORG_HEADS or (len(name) >= 3 and name.isupper()):
+        return "ORG"
+    if previous in TITLES or len(words) >= 2:
+        return "PER"
+    return None
+
+
+def _sentence_initial_words(gold: TrainingGold) -> set[str]:
+    """Capitalised first words of the training sentences that are not inside any mention."""
+    inside = defaultdict(list)
+    for doc in gold.documents():
+        inside[doc.doc_id] = [(m.start, m.end) for m in doc.entities]
+    words = set()
+    for row in gold.rows:
+        if "tokens" not in row:
+            continue
+        for sentence in row["sentences"]:
+            first = sentence["token_start"]
+            if first >= len(row["tokens"]):
+                continue
+            token, start = row["tokens"][first], row["token_starts"][first]
+            covered = any(s <= start < e for s, e in inside[row["doc_id"]])
+            if token[:1].isupper() and not covered and gold.allows(row["doc_id"], start, start + 1):
+                words.add(token)
+    return words
+
+
+def _arguments(kind: str, start: int, end: int, mentions: list[EntityMention]):
+    arguments = []
+    left = [m for m in mentions if m.end <= start and m.type in LEFT_TYPES]
+    if left:
+        arguments.append(Argument("actor", left[-1].mention_id))
+    role = RIGHT_ROLE.get(kind, "recipient")
+    right = [m for m in mentions if m.start >= end and m.type in RIGHT_TYPES[role]]
+    if right and role != "count":
+        arguments.append(Argument(role, right[0].mention_id))
+    return tuple(arguments)

@@ -8,6 +8,11 @@ when the model loads, never a silent drop. A sentence longer than ``max_length``
 into consecutive windows of whole words, each tagged on its own, and the tags are joined again
 before spans are read, so an entity that crosses a window border stays one span if both windows
 agree on it. Nothing is downloaded: the checkpoint is a local folder.
+
+With ``epochs`` > 0 the runner's training gold (the train split) fine-tunes the checkpoint first
+(``warta.models.finetune``), with the schema's BIO labels (a new classifier head if the
+checkpoint's labels differ) and the epoch chosen on the validation split; with 0 the checkpoint
+predicts as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from pathlib import Path
 
 from warta.corpus.conll import spans_from_bio
 from warta.errors import WartaError
-from warta.models.base import ExtractionModel
+from warta.models.base import ExtractionModel, TrainingGold
+from warta.models.finetune import FineTuning, fine_tune
 from warta.repository import Repository
 from warta.schema.annotation import load_schema
 from warta.schema.documents import sentences_of
@@ -110,6 +116,9 @@ class TransformersModel(ExtractionModel):
         label_map: Mapping[str, str | None] | None = None,
         device: str = "cpu",
         schema_path: str | None = None,
+        epochs: int = 0,
+        learning_rate: float = 5e-5,
+        seed: int = 0,
     ) -> None:
         self.checkpoint = Path(checkpoint).expanduser()
         if not self.checkpoint.is_dir():
@@ -124,7 +133,11 @@ class TransformersModel(ExtractionModel):
         self.batch_size, self.max_length, self.device = int(batch_size), int(max_length), device
         self.label_map = dict(label_map) if label_map is not None else None
         schema_file = Path(schema_path) if schema_path else Repository.find().schema_file
-        self.entity_types = set(load_schema(schema_file).entity_types)
+        self.schema_labels = load_schema(schema_file).bio_labels
+        self.entity_types = {label[2:] for label in self.schema_labels if label != "O"}
+        self.tuning = FineTuning(
+            int(epochs), float(learning_rate), self.batch_size, self.max_length, int(seed)
+        )
         self._version = (
             f"transformers-{self.checkpoint.resolve().name}-"
             f"{checkpoint_digest(self.checkpoint, json.dumps(self.label_map, sort_keys=True))}"
@@ -137,6 +150,56 @@ class TransformersModel(ExtractionModel):
     def model_version(self) -> str:
         """Names the folder and hashes its config, weights, tokenizer and the label map."""
         return self._version
+
+    def training_data(self) -> list[str]:
+        return [f"checkpoint {self.checkpoint.resolve().name} ({self._version.rsplit('-', 1)[-1]})"]
+
+    def train(self, gold: TrainingGold) -> None:
+        """Fine-tune on the allowed gold (``epochs`` > 0), keeping the epoch that scores best on
+        the validation gold (strict entity F1)."""
+        sentences = gold.sentences()
+        if self.tuning.epochs <= 0 or not sentences:
+            return
+        if self._model is None:
+            self._load()
+        labels = self.schema_labels
+        if self._labels != labels:
+            self._model = self._new_head(labels)
+        self._labels, self._mapping = labels, {t: t for t in self.entity_types}
+        label_ids = {label: i for i, label in enumerate(labels)}
+        select = _selection(self, gold.validation) if gold.validation else None
+        self.training_log = fine_tune(
+            self._model, self._tokenizer, sentences, label_ids, self.tuning, select
+        )
+        seen = sorted(s.sentence_id for s in sentences)
+        digest = hashlib.sha256(json.dumps([seen, vars(self.tuning)]).encode()).hexdigest()
+        self._version = f"{self._version}+ft{self.tuning.epochs}-{digest[:8]}"
+
+    def _new_head(self, labels: list[str]):
+        from transformers import AutoModelForTokenClassification
+
+        model = AutoModelForTokenClassification.from_pretrained(
+            self.checkpoint,
+            local_files_only=True,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)},
+            ignore_mismatched_sizes=True,
+        )
+        return model.to(self.device)
+
+    def resources(self) -> dict[str, set[str]]:
+        """The tokenizer's vocabulary (word pieces without their continuation marks)."""
+        if self._tokenizer is None:
+            self._load()
+        specials = set(self._tokenizer.all_special_tokens)
+        return {
+            "vocabulary": {
+                piece.removeprefix("##").removeprefix("\u0120").removeprefix("\u2581")
+                for piece in self._tokenizer.get_vocab()
+                if piece not in specials
+            }
+        }
 
     def _load(self) -> None:
         from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -260,3 +323,17 @@ class TransformersModel(ExtractionModel):
                     labels[word] = self._labels[best[row][position]]
             labelled.append(labels)
         return labelled
+
+
+def _selection(model: TransformersModel, validation: TrainingGold):
+    """Strict entity F1 of the model on the validation documents (the selection score)."""
+    from warta.metrics.entities import score_annotations
+
+    rows, gold = validation.rows, validation.documents()
+
+    def score() -> float:
+        predicted = model.predict(rows)
+        types = sorted(model.entity_types)
+        return score_annotations(gold, predicted, types).total("strict").f1
+
+    return score

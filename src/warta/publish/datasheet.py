@@ -184,16 +184,17 @@ def leaderboard_block(repo: Repository) -> str:
 
     folder = repo.results_dir
     gold = repo.gold_store().latest()
-    if not folder.is_dir() or gold is None:
+    if gold is None:
         return "No benchmark results yet.\n"
     rows = []
-    boards = build_boards(load_results(folder), gold.name, gold.content_sha256)
+    results = load_results(folder) if folder.is_dir() else []
+    boards = build_boards(results, gold.name, gold.content_sha256)
     for board in boards:
         for rank, entry in enumerate(board.entries, start=1):
-            value = entry.result.metrics[board.primary]
             rows.append([f"{board.task}/{board.protocol}", rank, entry.result.model_version, board.primary,
-                         f"{value.value:.3f} ({value.ci_low:.3f}-{value.ci_high:.3f})",
-                         f"{len(entry.result.unit_counts['units'])} {entry.result.unit}s"])  # fmt: skip
+                         entry.score(board.primary).text(), f"{entry.units} {entry.result.unit}s"])  # fmt: skip
+    if not rows:
+        rows.append(["-", "-", "-", "-", f"no results on gold {gold.name} yet", "-"])
     levels = sorted({board.confidence for board in boards if board.entries})
     interval = f"F1 ({'/'.join(levels) or '-'} CI)"
     return table(["task/protocol", "rank", "model", "metric", interval, "units"], rows)

@@ -15,6 +15,9 @@ import yaml
 
 from warta.errors import WartaError
 
+ENTITY_TEXT_KEYS = ("description", "example")
+"""Keys of an entity type that are prose; every other key names the type in another tag set."""
+
 
 @dataclass(frozen=True)
 class EventType:
@@ -43,8 +46,19 @@ class AnnotationSchema:
     roles: dict[str, Role]
     realis: dict[str, str]
     sha256: str
-    # other schemes' names for each entity type: scheme -> {Warta type: their type or None}
+    # Per entity type, its name in other tag sets (``ontonotes``, ``idner`` ...; None: untagged).
     entity_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
+
+    def entity_map(self, name: str) -> dict[str, str | None]:
+        """Warta type -> the type another tag set gives it (None: that set leaves it untagged);
+        a map only if every entity type declares it."""
+        found = {t: m[name] for t, m in self.entity_maps.items() if name in m}
+        if set(found) != set(self.entity_types):
+            missing = sorted(set(self.entity_types) - set(found))
+            raise WartaError(
+                f"the schema declares no {name!r} type for entity type(s) {', '.join(missing)}"
+            )
+        return found
 
     @cached_property
     def modes(self) -> tuple[str, ...]:
@@ -84,6 +98,10 @@ def load_schema(path: Path) -> AnnotationSchema:
         raise WartaError(f"{path}: not valid YAML ({err})") from None
     try:
         entity_types = {k: v["description"] for k, v in raw["entity_types"].items()}
+        entity_maps = {
+            k: {m: t for m, t in v.items() if m not in ENTITY_TEXT_KEYS}
+            for k, v in raw["entity_types"].items()
+        }
         roles = {
             k: Role(k, v["description"], tuple(v["entity_types"])) for k, v in raw["roles"].items()
         }
@@ -105,7 +123,7 @@ def load_schema(path: Path) -> AnnotationSchema:
             roles=roles,
             realis=dict(raw["realis"]),
             sha256=hashlib.sha256(data).hexdigest(),
-            entity_maps=_entity_maps(raw["entity_types"]),
+            entity_maps=entity_maps,
         )
     except (KeyError, TypeError, AttributeError) as err:
         raise WartaError(f"{path}: malformed schema (missing or wrong key {err})") from None
@@ -120,13 +138,3 @@ def load_schema(path: Path) -> AnnotationSchema:
             if role not in roles:
                 raise WartaError(f"{path}: event type {event.name!r} names unknown role {role!r}")
     return schema
-
-
-def _entity_maps(entity_types: dict) -> dict[str, dict[str, str | None]]:
-    """The mapping columns of the entity types (``ontonotes: PERSON``, ``idner: null``, ...)."""
-    maps: dict[str, dict[str, str | None]] = {}
-    for name, entry in entity_types.items():
-        for key, value in entry.items():
-            if key not in ("description", "example"):
-                maps.setdefault(key, {})[name] = value
-    return maps
