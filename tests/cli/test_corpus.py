@@ -47,6 +47,31 @@ def test_bad_input_is_one_clear_line_and_verbose_adds_the_trace(scratch_repo, tm
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr
 
 
+def test_ingesting_a_folder_lists_the_files_it_does_not_read(scratch_repo, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "README.md").write_text("# about\n")
+    (folder / "a.txt").write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB.")
+    done = warta(scratch_repo, "corpus", "ingest", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert f"not read: {folder / 'README.md'}: file type '.md' is not read" in done.stdout
+    (folder / "a.txt").unlink()
+    done = warta(scratch_repo, "corpus", "ingest", str(folder))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        "error: nothing ingested: no article among the inputs; 1 file(s) not read:" in done.stderr
+    )
+
+
+def test_skip_bad_with_every_input_bad_exits_1_saying_nothing_was_ingested(scratch_repo, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    done = warta(scratch_repo, "corpus", "ingest", "--skip-bad", str(tmp_path / "empty.txt"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error: nothing ingested: all 1 input(s) are bad, --skip-bad left none" in done.stderr
+    assert f"{tmp_path / 'empty.txt'}: empty file" in done.stderr
+    assert not (scratch_repo / "corpus" / "versions" / "articles").exists()
+
+
 def test_verify_exits_nonzero_and_names_the_damaged_file(scratch_repo):
     warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
     (shard,) = (scratch_repo / "corpus" / "versions" / "articles").glob("*.parquet")

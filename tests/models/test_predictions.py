@@ -65,8 +65,10 @@ def test_the_golden_file_round_trips(seed):
 
 
 def test_a_document_without_a_line_has_no_predictions(tmp_path, seed):
-    (doc,) = get_model("predictions", path=str(write(tmp_path, ""))).predict([seed])
-    assert doc.entities == [] and doc.events == []
+    other = {"doc_id": "wrt-0000000000000000", "text": "Hujan turun di Bogor."}
+    path = write(tmp_path, {"doc_id": DOC, "entities": [ENTITY]})
+    (_, doc) = get_model("predictions", path=str(path)).predict([seed, other])
+    assert doc.doc_id == other["doc_id"] and doc.entities == [] and doc.events == []
 
 
 def test_without_one_model_version_the_file_hash_names_it(tmp_path, seed):
@@ -155,3 +157,14 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path, seed):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match=r"nowhere.jsonl: cannot read file"):
         get_model("predictions", path=str(tmp_path / "nowhere.jsonl"))
+
+
+@pytest.mark.parametrize(
+    ("content", "what"), [(b"", "empty"), (b"\n  \r\n\t\n", "only blank lines")]
+)
+def test_an_empty_or_blank_file_is_refused_naming_it(tmp_path, content, what):
+    path = tmp_path / "submission.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        get_model("predictions", path=str(path))
+    assert str(caught.value) == f"{path}: no predictions: the file is {what}"

@@ -78,6 +78,8 @@ def _ingest(
         progress=progress,
         repository=repository(),
     )
+    for skipped in report.skipped:
+        console.print(f"not read: {skipped}", highlight=False)
     for problem in report.rejected:
         err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
     for source, tombstone in report.taken_down:

@@ -26,7 +26,9 @@ The submission format: UTF-8 JSON Lines, one object per document (blank lines ar
   results, else they are labelled ``predictions-<file name>-<sha256 of the file, 12 digits>``.
 
 No other keys are accepted (a misspelt key would otherwise drop predictions silently). Every
-problem in the file is reported at once, each as ``file:line: problem``.
+problem in the file is reported at once, each as ``file:line: problem``. An empty file (or one of
+blank lines only) is refused: it is far more likely a failed export than a system that found
+nothing.
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ class PredictionsFile(ExtractionModel):
             self.data = self.path.read_bytes()
         except OSError as err:
             raise InputError(str(self.path), f"cannot read file ({err.strerror})") from None
+        if not any(True for _ in self._lines()):  # scored, it would rank as F1 0.000
+            what = "empty" if not self.data else "only blank lines"
+            raise InputError(str(self.path), f"no predictions: the file is {what}")
         schema_file = Path(schema_path) if schema_path else Repository.find().schema_file
         self.schema = load_schema(schema_file)
         self._version = self._file_version()

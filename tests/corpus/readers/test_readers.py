@@ -84,3 +84,21 @@ def test_missing_path_and_folder_expansion(tmp_path):
     items = list(read_articles([tmp_path, tmp_path / "missing.txt"]))
     assert [type(x).__name__ for x in items] == ["RawArticle", "RawArticle", "InputError"]
     assert "no such file" in str(items[2])
+
+
+def test_files_of_a_folder_that_are_not_read_are_listed_with_the_reason(tmp_path):
+    (tmp_path / "a.txt").write_text("Banjir melanda Jakarta pada hari Senin.", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# about\n")
+    (tmp_path / "train.conll").write_text("Jokowi B-PER\n")
+    (tmp_path / "notes").write_text("x")
+    skipped = []
+    (article,) = read_articles([tmp_path], skipped=skipped)
+    assert article.source_file == str(tmp_path / "a.txt")
+    assert [str(s) for s in skipped] == [
+        f"{tmp_path / 'README.md'}: file type '.md' is not read (articles: .txt, .html, .htm, "
+        ".jsonl)",
+        f"{tmp_path / 'notes'}: file type without a suffix is not read (articles: .txt, .html, "
+        ".htm, .jsonl)",
+        f"{tmp_path / 'train.conll'}: a CoNLL file is training data, not articles: "
+        "`warta corpus import-conll` reads it",
+    ]
