@@ -130,6 +130,31 @@ def test_import_conll_converts_with_a_label_map_and_keeps_text_out_of_the_repo(
     assert inside.returncode == 1 and "never copied into the repository" in inside.stderr
 
 
+def test_import_conll_lists_every_problem_and_repairs_iob_only_when_asked(scratch_repo, tmp_path):
+    import shutil
+
+    shutil.copy(REPO / "annotations" / "schema.yaml", scratch_repo / "annotations" / "schema.yaml")
+    source, out = tmp_path / "train.conll", tmp_path / "train.parquet"
+    source.write_text("Jokowi B-PER\nke O\nBogor I-LOC\n\nBank B-ORG BRI\n")
+    done = warta(scratch_repo, "corpus", "import-conll", str(source), "--out", str(out))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and not out.exists()
+    assert done.stderr.splitlines() == [
+        f"error: {source}: 2 problem(s) in the CoNLL file:",
+        f"  {source}:3: stray I-LOC after O (IOB2 starts a mention with B-); --repair-iob reads "
+        "it as B-",
+        f"  {source}:5: 3 columns, but line 1 has 2 (token first, tag last): 'Bank B-ORG BRI'",
+    ]
+    source.write_text("Jokowi B-PER\nke O\nBogor I-LOC\n")
+    args = ("corpus", "import-conll", str(source), "--out", str(out), "--repair-iob")
+    done = warta(scratch_repo, *args)
+    assert done.returncode == 0 and "mentions: PER 1, GPE 1" in done.stdout
+    source.write_text("\n")
+    done = warta(scratch_repo, "corpus", "import-conll", str(source), "--out", str(out))
+    assert (
+        done.returncode == 1 and f"error: {source}: no sentences: the file is empty" in done.stderr
+    )
+
+
 def test_remove_takes_a_document_down_and_prints_what_it_rewrote(scratch_repo, tmp_path):
     extra = tmp_path / "b.txt"
     extra.write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB. Ribuan warga mengungsi.")

@@ -317,8 +317,15 @@ def import_conll(
         list[str],
         typer.Option("--label", help="Label map entry SOURCE=WARTA or SOURCE= (drop); repeatable."),
     ] = ["PER=PER", "ORG=ORG", "LOC=GPE"],  # noqa: B006 (typer reads the default)
+    repair_iob: Annotated[
+        bool,
+        typer.Option(
+            "--repair-iob", help="Read an I-X that continues no X as B-X (default: an error)."
+        ),
+    ] = False,
 ) -> None:
-    """Check a CoNLL training corpus and convert it to Parquet in the `entities` repo."""
+    """Check a CoNLL training corpus and convert it to Parquet in the `entities` repo. Every
+    problem of the file is listed, one `file:line` each; nothing is written unless there is none."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -342,7 +349,7 @@ def import_conll(
         )
     labels = schema.bio_labels
     rows = []
-    for sentence in read_conll(path, label_map):
+    for sentence in read_conll(path, label_map, repair_iob=repair_iob):
         tags = bio_from_spans(sentence.starts, sentence.ends, sentence.spans)
         rows.append({
             "id": sentence.sentence_id, "text": sentence.text, "tokens": sentence.tokens,

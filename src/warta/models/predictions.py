@@ -37,7 +37,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from warta.errors import InputError, listed_problems
+from warta.errors import InputError, InputProblems
 from warta.models.base import ExtractionModel
 from warta.repository import Repository
 from warta.schema.annotation import AnnotationSchema, load_schema
@@ -57,16 +57,12 @@ EVENT_KEYS = {*EVENT_FIELDS[1:], "arguments"}
 ARGUMENT_KEYS = {"role", "entity"}
 
 
-class PredictionsInvalid(InputError):
+class PredictionsInvalid(InputProblems):
     """A submission file with problems; ``problems`` lists each as an ``InputError`` with its line."""
 
     def __init__(self, path: Path, problems: list[InputError]) -> None:
         self.path = path
-        self.problems = problems
-        super().__init__(
-            str(path),
-            f"{len(problems)} problem(s) in the predictions file:\n{listed_problems(problems)}",
-        )
+        super().__init__(str(path), problems, "predictions file")
 
     def __reduce__(self):
         return (type(self), (self.path, self.problems))
