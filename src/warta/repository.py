@@ -44,7 +44,8 @@ class Repository:
     # as the server sent them, agreement, gold snapshots and their frozen splits, the local
     # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
     # the cleaning judgements read by hand, the leaderboard, the dataset card (whose YAML
-    # ``configs:`` ``load_dataset`` reads), the documents a release carries, and the releases.
+    # ``configs:`` ``load_dataset`` reads) and the lock held while it is rewritten, the documents
+    # a release carries, and the releases.
     raw_dir = Under("corpus/raw")
     provenance_file = Under("corpus/raw/PROVENANCE.yaml")
     corpus_versions = Under("corpus/versions")
@@ -65,6 +66,7 @@ class Repository:
     leaderboard_file = Under("benchmarks/LEADERBOARD.md")
     leaderboard_plot = Under("benchmarks/leaderboard.png")
     readme = Under("README.md")
+    card_lock = Under(".card.lock")
     datasheet = Under("DATASHEET.md")
     citation = Under("CITATION.cff")
     changelog = Under("CHANGELOG.md")

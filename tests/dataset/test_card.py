@@ -172,3 +172,28 @@ def test_a_split_emptied_by_a_takedown_leaves_the_config_loading_the_others(tmp_
         assert list(loaded) == ["test"] and set(loaded["test"]["doc_id"]) == {t.seed_id}
     release = load_dataset(str(t.repo.release_dir("0.1.0")), "events", cache_dir=str(hf_cache))
     assert list(release) == ["test"]
+
+
+def test_the_card_is_refreshed_under_its_lock_and_stale_card_says_what_differs(scratch_repo):
+    import threading
+
+    from filelock import FileLock
+
+    from warta.dataset.card import refresh_card, stale_card
+
+    build(scratch_repo)
+    repo = Repository(scratch_repo)
+    readme = repo.readme
+    readme.write_text(readme.read_text().replace("articles-v0002", "articles-v0009"))
+    assert stale_card(repo) == (
+        f"{readme}: dataset card is stale (lists no articles-v0002; lists gone articles-v0009); "
+        "`warta corpus vacuum` rewrites it"
+    )
+    before = readme.read_text()
+    with FileLock(repo.card_lock):  # another command is rewriting the card
+        refresh = threading.Thread(target=refresh_card, args=(repo,))
+        refresh.start()
+        refresh.join(1.0)
+        assert refresh.is_alive() and readme.read_text() == before
+    refresh.join(30)
+    assert not refresh.is_alive() and stale_card(repo) is None

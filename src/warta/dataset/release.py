@@ -66,10 +66,44 @@ def size_category(rows: int) -> str:
 def releases(repo: Repository) -> list[Path]:
     folder = repo.dist_dir
     return (
-        sorted(p for p in folder.glob("warta-*") if (p / "release.json").is_file())
+        sorted(p for p in folder.glob("warta-*") if (p / MANIFEST).is_file())
         if folder.is_dir()
         else []
     )
+
+
+MANIFEST = "release.json"
+
+
+def read_release_manifest(folder: Path) -> dict:
+    """A release's ``release.json``; a file that is not one is a ``WartaError`` naming it."""
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+        if not all(isinstance(f["path"], str) and isinstance(f["sha256"], str) for f in files):
+            raise TypeError("a file entry without path and sha256")
+        if not all(isinstance(p["files"], dict) for p in manifest.get("purges", [])):
+            raise TypeError("a purge without its files")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError) as err:
+        raise WartaError(f"{path}: damaged, not readable as a release manifest ({err!r})") from None
+    return manifest
+
+
+def release_leftovers(repo: Repository) -> list[Path]:
+    """What a killed `warta release` left under ``dist/``: its staging folders (a release is
+    renamed into place whole, so nothing else of it can be half written)."""
+    folder = repo.dist_dir
+    return sorted(folder.glob(".staging-*")) if folder.is_dir() else []
+
+
+def remove_release_leftovers(repo: Repository) -> list[Path]:
+    """Remove the staging folders of killed releases (none while a release is being written)."""
+    with _release_lock(repo):
+        leftovers = release_leftovers(repo)
+        for path in leftovers:
+            shutil.rmtree(path)
+    return leftovers
 
 
 @contextlib.contextmanager
@@ -116,7 +150,7 @@ def make_release(
         target = repo.release_dir(version)
         if target.exists():
             raise WartaError(f"{target}: release {version} exists; releases are immutable")
-        for leftover in repo.dist_dir.glob(".staging-*"):
+        for leftover in release_leftovers(repo):
             shutil.rmtree(leftover, ignore_errors=True)
         staging = repo.dist_dir / f".staging-{version}-{uuid.uuid4().hex[:8]}"
         try:
@@ -167,7 +201,7 @@ def _write_release(repo, folder: Path, version: str, corpus, snapshot, schema) -
         "files": files,
     }  # fmt: skip
     write_atomic(
-        folder / "release.json", json.dumps(manifest, indent=1, ensure_ascii=False).encode() + b"\n"
+        folder / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode() + b"\n"
     )
     for document in repo.release_documents:
         if document.exists():
@@ -243,7 +277,10 @@ its limits and the takedown process, and CITATION.cff to cite it.
 def release_checksum_problems(folder: Path) -> list[str]:
     """Files of a release that are missing or changed since it was written (or purged: a file
     still at its checksum from before a recorded purge is that purge, interrupted)."""
-    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    try:
+        manifest = read_release_manifest(folder)
+    except WartaError as err:
+        return [str(err)]
     before = {
         (name, change["old_sha256"]): purge["purge"]
         for purge in manifest.get("purges", [])

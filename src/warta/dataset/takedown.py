@@ -31,7 +31,6 @@ and the Label Studio server's task.
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -42,7 +41,7 @@ import pyarrow.parquet as pq
 from warta.corpus.pipeline import remove_documents
 from warta.corpus.tombstones import Tombstone, read_tombstones, write_tombstones
 from warta.dataset.card import refresh_card
-from warta.dataset.release import releases
+from warta.dataset.release import read_release_manifest, releases
 from warta.dataset.release_purge import (
     finish_release_purges,
     purge_release,
@@ -207,7 +206,7 @@ def _mark_done(repo: Repository, keys: set[str], today: str) -> None:
 
 
 def _release_purged(folder: Path) -> set[str]:
-    return set(taken_down(json.loads((folder / "release.json").read_text(encoding="utf-8"))))
+    return set(taken_down(read_release_manifest(folder)))
 
 
 def _elsewhere(repo: Repository, keys: set[str], sources: set[str]) -> list[str]:
