@@ -197,3 +197,22 @@ def test_the_card_is_refreshed_under_its_lock_and_stale_card_says_what_differs(s
         assert refresh.is_alive() and readme.read_text() == before
     refresh.join(30)
     assert not refresh.is_alive() and stale_card(repo) is None
+
+
+def test_the_readme_shows_the_page_check_that_load_dataset_skips_by_default(scratch_repo, hf_cache):
+    import pytest
+    from datasets.exceptions import DatasetGenerationError
+
+    from tests.store.test_files import damage_a_page
+
+    store = build(scratch_repo)
+    damage_a_page(store.latest().files("articles")[0])
+    code = readme_snippet("page_checksum_verification=True").replace(
+        'load_dataset("/path/to/warta", "articles", ',
+        f'load_dataset({str(scratch_repo)!r}, "articles", cache_dir={str(hf_cache)!r}, ',
+    )
+    with pytest.raises(DatasetGenerationError) as caught:
+        exec(compile(code, "README.md", "exec"), {})
+    assert "CRC checksum verification failed" in str(caught.value.__cause__)
+    unchecked = load_dataset(str(scratch_repo), "articles", cache_dir=str(hf_cache))["corpus"]
+    assert unchecked.num_rows == 2  # loaded as if nothing were wrong

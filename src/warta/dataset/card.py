@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from warta.errors import WartaError
-from warta.store import Version, VersionedStore, write_atomic
+from warta.store import Version, VersionedStore, parquet_file, write_atomic
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 CORPUS_SPLIT = "corpus"
@@ -114,7 +114,6 @@ def repository_configs(repo) -> list[dict]:
 def described_release_configs(folder: Path, prefix: str = "") -> list[dict]:
     """A release's configs, each with a ``description`` if documents were purged from the release
     or it has no rows."""
-    import pyarrow.parquet as pq
 
     from warta.dataset.release import read_release_manifest, release_configs
 
@@ -129,7 +128,7 @@ def described_release_configs(folder: Path, prefix: str = "") -> list[dict]:
                 "release.json lists the purges); its files no longer hold them"
             )
         layer = folder / "data" / config["config_name"]
-        if not any(pq.ParquetFile(p).metadata.num_rows for p in layer.glob("*.parquet")):
+        if not any(parquet_file(p).metadata.num_rows for p in layer.glob("*.parquet")):
             notes.append(EMPTY)
         about = {"description": "; ".join(notes)} if notes else {}
         name, rest = config["config_name"], {k: v for k, v in config.items() if k != "config_name"}

@@ -22,7 +22,7 @@ import yaml
 from warta import __version__
 from warta.errors import StoreError, WartaError
 from warta.repository import Repository
-from warta.store import fsync_dir, sha256_file, write_atomic
+from warta.store import fsync_dir, parquet_file, sha256_file, write_atomic
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 CARD_METADATA = {
@@ -242,10 +242,9 @@ def release_configs(folder: Path, prefix: str = "") -> list[dict]:
 
 def _splits_with_rows(folder: Path) -> list[str]:
     """The splits of a layer's files that have rows (all of them if none has)."""
-    import pyarrow.parquet as pq
 
     files = sorted(folder.glob("*.parquet"))
-    full = [p for p in files if pq.ParquetFile(p).metadata.num_rows] or files
+    full = [p for p in files if parquet_file(p).metadata.num_rows] or files
     return sorted({p.name.rsplit("-", 1)[0] for p in full})
 
 
@@ -268,8 +267,18 @@ from datasets import load_dataset
 load_dataset("path/to/warta-{version}", "entities")   # or "documents", "events", "articles"
 ```
 
-`release.json` lists every file with its checksum, the corpus and gold versions with their content
-hashes, and the metric versions the leaderboard used. See DATASHEET.md for how the data was made,
+`load_dataset` checks nothing by default: a damaged file loads as whatever its bytes decode to.
+Every Parquet page carries a CRC; to have a damaged page fail the load, ask for the check:
+
+```python
+import pyarrow.dataset
+
+checked = pyarrow.dataset.ParquetFragmentScanOptions(page_checksum_verification=True)
+load_dataset("path/to/warta-{version}", "entities", fragment_scan_options=checked)
+```
+
+`release.json` lists every file with its SHA-256 (`sha256sum` checks a file whole), the corpus
+and gold versions with their content hashes, and the metric versions the leaderboard used. See DATASHEET.md for how the data was made,
 its limits and the takedown process, and CITATION.cff to cite it.
 """
 

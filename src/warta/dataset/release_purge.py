@@ -17,8 +17,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from warta.dataset.card import described_release_configs, read_front_matter, render_card
 from warta.dataset.release import (
     MANIFEST,
@@ -28,7 +26,7 @@ from warta.dataset.release import (
 )
 from warta.errors import WartaError
 from warta.repository import Repository
-from warta.store import fsync_dir, sha256_file, write_atomic
+from warta.store import fsync_dir, parquet_file, read_parquet, sha256_file, write_atomic
 from warta.store.purge import rewrite_without
 from warta.store.purgelog import temporary_copy
 
@@ -54,7 +52,7 @@ def purge_release(
         for entry in manifest["files"]:
             path = folder / entry["path"]
             if path.suffix == ".parquet":
-                rows = pq.ParquetFile(path).metadata.num_rows
+                rows = parquet_file(path).metadata.num_rows
                 rewrite = rewrite_without(path, "doc_id", keys, temporary_copy(path, purge_id))
                 if rewrite is not None:
                     rewrites.append((entry, rows, rewrite))
@@ -150,6 +148,6 @@ def finish_release_purges(folder: Path) -> list[Path]:
 def release_doc_ids(folder: Path) -> dict[Path, set[str]]:
     """The document ids each Parquet file of the release holds."""
     return {
-        path: set(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist())
+        path: set(read_parquet(path, ["doc_id"]).column(0).to_pylist())
         for path in sorted((folder / "data").glob("*/*.parquet"))
     }
