@@ -127,3 +127,25 @@ def test_spans_to_bio_and_back_is_the_identity(case):
     tags = bio_from_spans(starts, ends, spans)
     assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
     assert spans_from_bio(starts, ends, tags) == sorted(spans)
+
+
+# --- fuzz: arbitrary bytes are sentences or one InputError listing the problems ------------------
+
+from tests.strategies import FUZZ, any_bytes  # noqa: E402
+
+
+@FUZZ
+@given(data=any_bytes("Jokowi B-PER I-LOC O -DOCSTART- X\n\r\t "), repair=st.booleans())
+def test_fuzz_conll_files(tmp_path, data, repair):
+    path = tmp_path / "fuzz.conll"
+    path.write_bytes(data)
+    try:
+        sentences = read_conll(path, {**IDNER_MAP, "X": None}, repair_iob=repair)
+    except InputError as err:
+        assert str(err).startswith(f"{path}")
+        return
+    assert sentences
+    for sentence in sentences:
+        assert sentence.text == " ".join(sentence.tokens)
+        for start, end, kind in sentence.spans:
+            assert kind in IDNER_MAP.values() and 0 <= start < end <= len(sentence.text)

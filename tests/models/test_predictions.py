@@ -168,3 +168,30 @@ def test_an_empty_or_blank_file_is_refused_naming_it(tmp_path, content, what):
     with pytest.raises(InputError) as caught:
         get_model("predictions", path=str(path))
     assert str(caught.value) == f"{path}: no predictions: the file is {what}"
+
+
+# --- fuzz: arbitrary bytes and JSON lines are predictions or one InputError ----------------------
+
+from hypothesis import given  # noqa: E402
+
+from tests.strategies import FUZZ, json_lines  # noqa: E402
+from warta.models.predictions import ARGUMENT_KEYS, ENTITY_KEYS, EVENT_KEYS, LINE_KEYS  # noqa: E402
+
+FUZZ_TEXT = "Presiden Vladimir Putin membahas situasi di Moskow dengan Rahmon pada Senin."
+FUZZ_WORDS = [DOC, "PER", "GPE", "ORG", "CONSULT", "actor", "recipient", "actual", "phone", "x"]
+FUZZ_KEYS = sorted(LINE_KEYS | ENTITY_KEYS | EVENT_KEYS | ARGUMENT_KEYS)
+
+
+@FUZZ
+@given(data=json_lines(FUZZ_KEYS, FUZZ_WORDS))
+def test_fuzz_predictions_files(tmp_path, data):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes(data)
+    article = {"doc_id": DOC, "text": FUZZ_TEXT}
+    try:
+        (doc,) = get_model("predictions", path=str(path)).predict([article])
+    except InputError as err:
+        assert str(err).startswith(f"{path}: ")
+        return
+    for mention in doc.entities:
+        assert FUZZ_TEXT[mention.start : mention.end] == mention.text
