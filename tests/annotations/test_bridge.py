@@ -201,3 +201,17 @@ def test_fuzz_exports_of_arbitrary_bytes_and_json(data):
 def test_fuzz_exports_mutated_from_the_golden_one(data):
     tasks = data.draw(mutated(json.loads(EXPORT.read_text())))
     parse_fuzzed(json.dumps(tasks).encode())
+
+
+def test_a_garbled_export_lists_each_bad_task_and_annotation():
+    task = golden_task()
+    annotation = {**task["annotations"][0], "id": 7, "lead_time": [1]}
+    garbled = [None, {"id": 2, "data": []}, {"id": 3, "data": {"doc_id": ["x"]}},
+               {**task, "id": 4, "annotations": "none"}, {**task, "id": 5, "annotations": [annotation]}]  # fmt: skip
+    assert [str(p) for p in parse(garbled).problems] == [
+        "entry 1 of the export is not a task object",
+        "task 2: task data has no doc_id (a text)",
+        "task 3: task data has no doc_id (a text)",
+        "task 4: annotations must be a list",
+        "task 5, annotation 7: lead_time is list [1]",
+    ]
