@@ -1,6 +1,8 @@
 """Nothing is lost under faults: a writer killed at any point of writing a version leaves the
 earlier versions intact, a second writer is refused, and the next write cleans up. A takedown
-killed at any point is reported, and `warta corpus vacuum` finishes it."""
+killed at any point is reported, and `warta corpus vacuum` finishes it. Damage to any file of a
+store is one line naming the file; leftovers of killed writes and releases are reported as
+leftovers (exit 0) and a stale dataset card as such, and `warta corpus vacuum` clears both."""
 
 from __future__ import annotations
 
@@ -69,6 +71,10 @@ if job["kind"] == "ingest":
         executor=executor,
         keep_near_duplicates=True,  # the batch is variants of the seed: near-duplicates on purpose
     )
+elif job["kind"] == "release":
+    from warta.dataset.release import make_release
+    from warta.repository import Repository
+    make_release(Repository(Path(job["root"])), job["version"])
 elif job["kind"] == "takedown":
     from warta.dataset.takedown import take_down
     from warta.repository import Repository
@@ -254,3 +260,184 @@ def test_a_takedown_killed_midway_is_reported_and_vacuum_finishes_it(point, tmp_
     verify = warta(t.root, "corpus", "verify")
     assert verify.returncode == 0, verify.stderr
     assert holding(t.root) == []
+
+
+# --- damage and leftovers as `warta corpus verify` and `warta corpus versions` tell them --------
+
+COMMIT = "corpus/versions/articles/_delta_log/00000000000000000001.json"
+SIDECAR = "corpus/versions/articles/_warta/log/00000000000000000001.json.sha256"
+
+
+def flip_key(root: Path, key: str) -> None:
+    """One bit flipped in the first ``"<key>"`` of v0002's commit (``tables`` -> ``tablds``)."""
+    path = root / COMMIT
+    data = bytearray(path.read_bytes())
+    at = data.index(f'"{key}"'.encode()) + len(key) - 1
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def reseal_without(root: Path, key: str) -> None:
+    """v0002's Warta record without ``key`` but sealed again and its checksum file rewritten, as
+    a buggy or hostile writer would leave it: every checksum holds, the record is still wrong."""
+    import hashlib
+
+    from warta.store.files import sealed
+
+    path = root / COMMIT
+    actions = [json.loads(line) for line in path.read_text().splitlines()]
+    for action in actions:
+        if "commitInfo" in action:
+            record = action["commitInfo"]["warta"]
+            del record["record_sha256"], record[key]
+            action["commitInfo"]["warta"] = sealed(record)
+    data = "".join(json.dumps(a) + "\n" for a in actions).encode()
+    path.write_bytes(data)
+    (root / SIDECAR).write_text(f"{hashlib.sha256(data).hexdigest()}  {path.name}\n")
+
+
+DAMAGE = {
+    "a bit of the key 'tables' flipped": (lambda root: flip_key(root, "tables"),
+        "checksum mismatch (the Delta log changed after it was written)"),
+    "a bit of the key 'diff' flipped": (lambda root: flip_key(root, "diff"),
+        "checksum mismatch (the Delta log changed after it was written)"),
+    "record resealed without 'diff'": (lambda root: reseal_without(root, "diff"),
+        "malformed: Warta version record 'diff' is missing"),
+    "record resealed without 'version'": (lambda root: reseal_without(root, "version"),
+        "malformed: Warta record 'version' is missing"),
+    "commit cut in half": (lambda root: (root / COMMIT).write_bytes(
+        (root / COMMIT).read_bytes()[:700]),
+        "checksum mismatch (the Delta log changed after it was written)"),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory) -> Path:
+    """A repository with corpus v0001 and v0002 written by `warta corpus ingest`."""
+    from tests.cli.test_corpus import warta
+    from tests.conftest import SEED
+
+    root = tmp_path_factory.mktemp("two-versions") / "repo"
+    (root / "corpus" / "raw").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    shutil.copy(SEED, root / "corpus" / "raw" / SEED.name)
+    extra = root.parent / "b.txt"
+    extra.write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB.")
+    for path in (root / "corpus" / "raw", extra):
+        assert warta(root, "corpus", "ingest", str(path)).returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_log_is_one_line_naming_the_file_in_verify_and_versions(
+    damage, two_versions, tmp_path
+):
+    from tests.cli.test_corpus import warta
+
+    root = Path(shutil.copytree(two_versions, tmp_path / "repo"))
+    make, problem = DAMAGE[damage]
+    make(root)
+    expected = f"{root / COMMIT}: {problem}"
+    done = warta(root, "corpus", "verify")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].startswith(f"damaged {expected}")
+    done = warta(root, "corpus", "versions")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {expected}") and line.endswith("run `warta corpus verify`")
+
+
+def test_leftovers_of_a_killed_ingest_exit_0_with_a_note_and_vacuum_removes_them(
+    two_versions, tmp_path, seed_text
+):
+    from tests.cli.test_corpus import warta
+
+    root = Path(shutil.copytree(two_versions, tmp_path / "repo"))
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"text": seed_text.replace("Senin", "Selasa")}) + "\n")
+    job = {"kind": "ingest", "paths": [str(batch)], "store": str(root / "corpus" / "versions")}
+    assert run_dying(KILL_POINTS["before the Delta commit"], job) == 9
+    done = warta(root, "corpus", "verify")
+    assert done.returncode == 0, done.stderr
+    *leftovers, note = done.stderr.splitlines()
+    assert leftovers and all(
+        line.startswith(f"leftover {root}") and "leftover of an interrupted write" in line
+        for line in leftovers
+    )
+    assert note == (
+        f"note: {len(leftovers)} leftover(s) of interrupted commands, harmless to every version: "
+        "`warta corpus vacuum` removes them"
+    )
+    assert "ok: v0001, v0002" in done.stdout
+    vacuum = warta(root, "corpus", "vacuum")
+    assert vacuum.returncode == 0 and vacuum.stdout.count("removed corpus/versions/") == len(
+        leftovers
+    )
+    done = warta(root, "corpus", "verify")
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_a_killed_release_is_a_leftover_under_dist_and_vacuum_removes_it(tmp_path):
+    from tests.cli.test_corpus import warta
+    from tests.dataset.conftest import build_takedown_repo
+
+    t = build_takedown_repo(tmp_path / "repo")
+    job = {"kind": "release", "root": str(t.root), "version": "0.2.0"}
+    assert run_dying("warta.dataset.release.fsync_dir", job) == 9  # written, not renamed
+    (staging,) = (t.root / "dist").glob(".staging-0.2.0-*")
+    done = warta(t.root, "corpus", "verify")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"leftover {staging}: leftover of an interrupted release (not a release; removed by "
+        "vacuum)",
+        "note: 1 leftover(s) of interrupted commands, harmless to every version: `warta corpus "
+        "vacuum` removes them",
+    ]
+    vacuum = warta(t.root, "corpus", "vacuum")
+    assert f"removed dist/{staging.name}" in vacuum.stdout
+    assert sorted(p.name for p in (t.root / "dist").iterdir() if p.is_dir()) == ["warta-0.1.0"]
+    assert warta(t.root, "corpus", "verify").stderr == ""
+
+
+def test_a_damaged_release_manifest_is_one_line_naming_it(tmp_path):
+    from tests.cli.test_corpus import warta
+    from tests.dataset.conftest import build_takedown_repo
+
+    t = build_takedown_repo(tmp_path / "repo")
+    manifest = t.root / "dist" / "warta-0.1.0" / "release.json"
+    manifest.write_bytes(manifest.read_bytes()[:100])
+    done = warta(t.root, "corpus", "verify")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(
+        f"damaged {manifest}: damaged, not readable as a release manifest (JSONDecodeError("
+    )
+
+
+def test_a_card_left_stale_by_a_killed_ingest_fails_verify_and_vacuum_rewrites_it(
+    two_versions, tmp_path, hf_cache
+):
+    from datasets import load_dataset
+
+    from tests.cli.test_corpus import warta
+    from warta.corpus.pipeline import ingest
+
+    root = Path(shutil.copytree(two_versions, tmp_path / "repo"))
+    quake = tmp_path / "c.txt"
+    quake.write_text("Gempa mengguncang Lombok pada hari Minggu, kata BMKG.")
+    repo = Repository(root)
+    ingest([quake], repo.corpus_store(), repository=repo)  # v0003; the card is not refreshed
+
+    def articles() -> int:
+        return len(load_dataset(str(root), "articles", cache_dir=str(hf_cache))["corpus"])
+
+    assert articles() == 2  # the card still lists v0002's files
+    done = warta(root, "corpus", "verify")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"stale card {root / 'README.md'}: dataset card is stale (lists no articles-v0003; other "
+        "files for articles); `warta corpus vacuum` rewrites it"
+    ]
+    vacuum = warta(root, "corpus", "vacuum")
+    assert "rewrote the dataset card in README.md" in vacuum.stdout
+    assert warta(root, "corpus", "verify").returncode == 0
+    assert articles() == 3

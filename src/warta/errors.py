@@ -19,6 +19,20 @@ class InputError(WartaError):
         return (type(self), (self.source, self.problem, self.line))
 
 
+class InputProblems(InputError):
+    """A file with problems, every one listed as its own ``InputError`` (``file:line: problem``)."""
+
+    def __init__(self, source: str, problems: list[InputError], what: str = "file") -> None:
+        self.problems = problems
+        self.what = what
+        super().__init__(
+            source, f"{len(problems)} problem(s) in the {what}:\n{listed_problems(problems)}"
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.source, self.problems, self.what))
+
+
 class StoreError(WartaError):
     """A versioned store that is locked, damaged or asked for a version it does not have."""
 

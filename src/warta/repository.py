@@ -44,7 +44,8 @@ class Repository:
     # as the server sent them, agreement, gold snapshots and their frozen splits, the local
     # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
     # the cleaning judgements read by hand, the leaderboard (Markdown, plot, HTML page), the dataset card (whose YAML
-    # ``configs:`` ``load_dataset`` reads), the documents a release carries, and the releases.
+    # ``configs:`` ``load_dataset`` reads) and the lock held while it is rewritten, the documents
+    # a release carries, and the releases.
     raw_dir = Under("corpus/raw")
     provenance_file = Under("corpus/raw/PROVENANCE.yaml")
     corpus_versions = Under("corpus/versions")
@@ -71,6 +72,7 @@ class Repository:
     leaderboard_plot = Under("benchmarks/leaderboard.png")
     leaderboard_page = Under("benchmarks/leaderboard.html")
     readme = Under("README.md")
+    card_lock = Under(".card.lock")
     datasheet = Under("DATASHEET.md")
     citation = Under("CITATION.cff")
     changelog = Under("CHANGELOG.md")

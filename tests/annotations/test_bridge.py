@@ -150,3 +150,68 @@ def test_an_invalid_prediction_is_refused_before_it_is_sent():
 def test_batched_keeps_every_item_in_order():
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
+
+
+# --- fuzz: an export of arbitrary bytes or JSON is parsed, problems listed, or refused in one line
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.strategies import FUZZ, any_bytes, json_values  # noqa: E402
+from warta.annotations.adjudicate import adjudicate  # noqa: E402
+
+EXPORT_KEYS = ["id", "data", "doc_id", "text", "annotations", "result", "completed_by",
+               "was_cancelled", "ground_truth", "from_name", "to_name", "type", "value", "start",
+               "end", "labels", "from_id", "to_id", "direction", "lead_time", "choices"]  # fmt: skip
+
+
+@st.composite
+def mutated(draw, value, depth: int = 0):
+    """The golden export with some of its values replaced by arbitrary JSON, at any depth."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(json_values(EXPORT_KEYS, ["PER", "GPE", "labels", "relation", "text"]))
+    if isinstance(value, dict):
+        return {k: draw(mutated(v, depth + 1)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [draw(mutated(v, depth + 1)) for v in value]
+    return value
+
+
+def parse_fuzzed(data: bytes) -> None:
+    task = golden_task()
+    texts = {task["data"]["doc_id"]: task["data"]["text"]}
+    try:
+        parsed = parse_export(Path("export.json"), SCHEMA, texts, "v0001", data)
+    except WartaError as err:
+        assert str(err).startswith("export.json: ")
+        return
+    assert all(str(p).startswith(("task ", "entry ")) for p in parsed.problems)
+    if not parsed.problems:
+        adjudicate(parsed.annotations)
+
+
+@FUZZ
+@given(data=any_bytes('[{}]",:') | json_values(EXPORT_KEYS).map(lambda v: json.dumps(v).encode()))
+def test_fuzz_exports_of_arbitrary_bytes_and_json(data):
+    parse_fuzzed(data)
+
+
+@FUZZ
+@given(st.data())
+def test_fuzz_exports_mutated_from_the_golden_one(data):
+    tasks = data.draw(mutated(json.loads(EXPORT.read_text())))
+    parse_fuzzed(json.dumps(tasks).encode())
+
+
+def test_a_garbled_export_lists_each_bad_task_and_annotation():
+    task = golden_task()
+    annotation = {**task["annotations"][0], "id": 7, "lead_time": [1]}
+    garbled = [None, {"id": 2, "data": []}, {"id": 3, "data": {"doc_id": ["x"]}},
+               {**task, "id": 4, "annotations": "none"}, {**task, "id": 5, "annotations": [annotation]}]  # fmt: skip
+    assert [str(p) for p in parse(garbled).problems] == [
+        "entry 1 of the export is not a task object",
+        "task 2: task data has no doc_id (a text)",
+        "task 3: task data has no doc_id (a text)",
+        "task 4: annotations must be a list",
+        "task 5, annotation 7: lead_time is list [1]",
+    ]

@@ -308,3 +308,42 @@ def test_gold_survives_a_fresh_label_studio_and_a_shrinking_pull_is_refused(
     (row,) = replaced.snapshot.read("documents").to_pylist()
     assert len(row["entities"]) == 3 and row["annotated_by"] == "admin@warta.local"
     assert row["annotator_kind"] == "curator" and row["source"] == article["source"]
+
+
+# --- fuzz: an offline annotation file of arbitrary JSON is read and checked, or refused -----------
+
+from hypothesis import given  # noqa: E402
+
+from tests.strategies import FUZZ, any_bytes, json_values  # noqa: E402
+from warta.annotations.convert import read_annotation  # noqa: E402
+from warta.annotations.roundtrip import read_annotation_file  # noqa: E402
+from warta.errors import WartaError  # noqa: E402
+from warta.schema.annotation import load_schema  # noqa: E402
+from warta.schema.mentions import Provenance  # noqa: E402
+
+FUZZ_SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
+FUZZ_TEXT = "Presiden Vladimir Putin membahas situasi di Moskow dengan Rahmon pada Senin."
+RECORD_KEYS = ["doc_id", "entities", "events", "id", "mention_id", "event_id", "type", "start",
+               "end", "text", "entity_id", "canonical", "trigger_start", "trigger_end",
+               "trigger_text", "realis", "mode", "arguments", "role"]  # fmt: skip
+RECORD_WORDS = ["wrt-1", "e1", "e2", "v1", "PER", "GPE", "CONSULT", "actor", "actual", "Putin"]
+
+
+@FUZZ
+@given(
+    data=any_bytes('{}[]":,')
+    | json_values(RECORD_KEYS, RECORD_WORDS).map(json.dumps).map(str.encode)
+)
+def test_fuzz_offline_annotation_files(tmp_path, data):
+    """What `warta annotate upload` does before it reaches the server: read, convert, check."""
+    path = tmp_path / "annotation.json"
+    path.write_bytes(data)
+    try:
+        doc = read_annotation_file(path)
+    except WartaError as err:
+        assert str(err).startswith(f"{path}: not an annotation file (")
+        return
+    _, problems = read_annotation(
+        FUZZ_SCHEMA, doc.doc_id, FUZZ_TEXT, to_results(doc), Provenance(task_id=1)
+    )
+    assert all(str(p).startswith("task 1") for p in problems)

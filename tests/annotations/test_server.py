@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import select
@@ -231,3 +232,74 @@ def test_serve_forever_prints_where_and_stops_on_ctrl_c(label_studio_data_dir: P
     assert text.rstrip().endswith("Label Studio stopped.")
     with pytest.raises(LabelStudioUnreachable):
         check_connection(url, "any-token")
+
+
+@pytest.mark.labelstudio
+def test_the_data_dir_is_private_to_its_owner(label_studio_data_dir: Path) -> None:
+    """The database holds the admin token in plain text: 0700 folders and 0600 files, also for a
+    data dir an older Warta left readable and for what the server writes while it runs."""
+    label_studio_data_dir.chmod(0o755)
+    (label_studio_data_dir / "label_studio.sqlite3").chmod(0o644)
+    admin = AdminCredentials.load_or_create(label_studio_data_dir)
+    server = LabelStudioServer(label_studio_data_dir, admin.token, admin.email, admin.password)
+    with server.start(timeout=60):
+        client = LabelStudio(base_url=server.url, api_key=admin.token)
+        make_project(client)  # the server writes to its database and media folders
+        paths = [label_studio_data_dir, *label_studio_data_dir.rglob("*")]
+        modes = {p.relative_to(label_studio_data_dir).as_posix(): p.stat().st_mode & 0o777
+                 for p in paths if not p.is_symlink()}  # fmt: skip
+    assert modes["."] == 0o700 and modes["label_studio.sqlite3"] == 0o600
+    assert modes["admin-token"] == 0o600 and modes["server.json"] == 0o600
+    shared = {name: oct(mode) for name, mode in modes.items() if mode & 0o077}
+    assert shared == {}, f"readable by others: {shared}"
+
+
+@pytest.mark.labelstudio
+@pytest.mark.slow
+def test_a_server_orphaned_by_a_killed_serve_is_recognised_and_stop_ends_it(
+    label_studio_data_dir: Path,
+) -> None:
+    port = free_port()
+    code = (
+        "import sys; from pathlib import Path; from warta.annotations.server import serve_forever; "
+        "serve_forever(Path(sys.argv[1]), int(sys.argv[2]))"
+    )
+    command = [sys.executable, "-u", "-c", code, str(label_studio_data_dir), str(port)]
+    serve = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    record = None
+    try:
+        assert serve.stdout is not None
+        assert b"LABEL_STUDIO_API_KEY" in read_until(serve.stdout, b"LABEL_STUDIO_API_KEY", 60)
+        record = server_module.recorded_server(label_studio_data_dir)
+        assert record is not None and record["port"] == port
+        serve.kill()  # SIGKILL: `serve` cannot stop its server, which runs in its own session
+        serve.wait(30)
+        url = f"http://127.0.0.1:{port}"
+        assert check_connection(url, AdminCredentials.load_or_create(label_studio_data_dir).token)
+        warta = [sys.executable, "-m", "warta", "annotate"]
+        folder = ["--data-dir", str(label_studio_data_dir)]
+        again = subprocess.run(
+            [*warta, "serve", *folder, "--port", str(free_port())],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert again.returncode == 1 and "Traceback" not in again.stderr
+        assert again.stderr.strip() == (
+            f"error: Label Studio started earlier on {label_studio_data_dir} still runs (pid "
+            f"{record['pid']}, {url}): its `warta annotate serve` was killed; `warta annotate "
+            "stop` ends it"
+        )
+        stop = subprocess.run([*warta, "stop", *folder], capture_output=True, text=True, timeout=60)
+        assert stop.returncode == 0, stop.stderr
+        assert stop.stdout.strip() == f"stopped Label Studio (pid {record['pid']}, {url})"
+        with pytest.raises(LabelStudioUnreachable):
+            check_connection(url, "any-token")
+        assert server_module.recorded_server(label_studio_data_dir) is None
+        stop = subprocess.run([*warta, "stop", *folder], capture_output=True, text=True, timeout=60)
+        assert stop.stdout.strip() == f"no Label Studio runs on {label_studio_data_dir}"
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        if record is not None:
+            with contextlib.suppress(ProcessLookupError):
+                if server_module.recorded_server(label_studio_data_dir) is not None:
+                    os.killpg(record["pid"], signal.SIGKILL)

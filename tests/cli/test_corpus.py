@@ -47,6 +47,31 @@ def test_bad_input_is_one_clear_line_and_verbose_adds_the_trace(scratch_repo, tm
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr
 
 
+def test_ingesting_a_folder_lists_the_files_it_does_not_read(scratch_repo, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "README.md").write_text("# about\n")
+    (folder / "a.txt").write_text("Banjir melanda Jakarta pada hari Senin, kata BNPB.")
+    done = warta(scratch_repo, "corpus", "ingest", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert f"not read: {folder / 'README.md'}: file type '.md' is not read" in done.stdout
+    (folder / "a.txt").unlink()
+    done = warta(scratch_repo, "corpus", "ingest", str(folder))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        "error: nothing ingested: no article among the inputs; 1 file(s) not read:" in done.stderr
+    )
+
+
+def test_skip_bad_with_every_input_bad_exits_1_saying_nothing_was_ingested(scratch_repo, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    done = warta(scratch_repo, "corpus", "ingest", "--skip-bad", str(tmp_path / "empty.txt"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error: nothing ingested: all 1 input(s) are bad, --skip-bad left none" in done.stderr
+    assert f"{tmp_path / 'empty.txt'}: empty file" in done.stderr
+    assert not (scratch_repo / "corpus" / "versions" / "articles").exists()
+
+
 def test_verify_exits_nonzero_and_names_the_damaged_file(scratch_repo):
     warta(scratch_repo, "corpus", "ingest", str(scratch_repo / "corpus" / "raw"))
     (shard,) = (scratch_repo / "corpus" / "versions" / "articles").glob("*.parquet")
@@ -103,6 +128,31 @@ def test_import_conll_converts_with_a_label_map_and_keeps_text_out_of_the_repo(
         str(scratch_repo / "x.parquet"),
     )
     assert inside.returncode == 1 and "never copied into the repository" in inside.stderr
+
+
+def test_import_conll_lists_every_problem_and_repairs_iob_only_when_asked(scratch_repo, tmp_path):
+    import shutil
+
+    shutil.copy(REPO / "annotations" / "schema.yaml", scratch_repo / "annotations" / "schema.yaml")
+    source, out = tmp_path / "train.conll", tmp_path / "train.parquet"
+    source.write_text("Jokowi B-PER\nke O\nBogor I-LOC\n\nBank B-ORG BRI\n")
+    done = warta(scratch_repo, "corpus", "import-conll", str(source), "--out", str(out))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and not out.exists()
+    assert done.stderr.splitlines() == [
+        f"error: {source}: 2 problem(s) in the CoNLL file:",
+        f"  {source}:3: stray I-LOC after O (IOB2 starts a mention with B-); --repair-iob reads "
+        "it as B-",
+        f"  {source}:5: 3 columns, but line 1 has 2 (token first, tag last): 'Bank B-ORG BRI'",
+    ]
+    source.write_text("Jokowi B-PER\nke O\nBogor I-LOC\n")
+    args = ("corpus", "import-conll", str(source), "--out", str(out), "--repair-iob")
+    done = warta(scratch_repo, *args)
+    assert done.returncode == 0 and "mentions: PER 1, GPE 1" in done.stdout
+    source.write_text("\n")
+    done = warta(scratch_repo, "corpus", "import-conll", str(source), "--out", str(out))
+    assert (
+        done.returncode == 1 and f"error: {source}: no sentences: the file is empty" in done.stderr
+    )
 
 
 def test_remove_takes_a_document_down_and_prints_what_it_rewrote(scratch_repo, tmp_path):

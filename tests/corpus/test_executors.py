@@ -110,3 +110,57 @@ def test_ray_executor_writes_the_same_version_as_the_local_one(local_ray, tmp_pa
         == [(e.source, e.line) for e in local.rejected]
         == [(str(source), 8)]
     )
+
+
+ORPHANING_DRIVER = """# ORPHANING
+import time
+from warta.corpus.executors import LocalExecutor
+
+class Slow:
+    def process_chunk(self, part):
+        time.sleep(120)
+        return part
+
+for _ in LocalExecutor(2).map_chunks(Slow(), iter([[1], [2], [3]])):
+    pass
+"""
+
+
+def test_pool_workers_exit_when_the_ingest_is_killed():
+    """`--workers 2` and the parent SIGKILLed: its workers end too, none is left running."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    def children(pid: int) -> set[int]:
+        found = set()
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        return found
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHANING_DRIVER])
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) == 2, "the pool started its two workers"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while (alive := {w for w in workers if Path(f"/proc/{w}").exists()}) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        alive = {w for w in alive if "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]}
+        assert not alive, f"workers {alive} outlived their parent"
+    finally:
+        parent.kill()
+        for worker in workers:  # only if the test failed: orphans it started (not a reused pid)
+            with contextlib.suppress(OSError):
+                if b"ORPHANING" in Path(f"/proc/{worker}/cmdline").read_bytes():
+                    os.kill(worker, signal.SIGKILL)

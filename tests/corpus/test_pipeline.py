@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO, SEED, listed, seed_source, write_provenance
 from tests.corpus.readers.test_ntrex import write_ntrex
-from warta.corpus.pipeline import BatchRefused, ingest
+from warta.corpus.pipeline import BatchRefused, NothingIngested, ingest
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, record_hash
 from warta.dataset.integrity import corpus_problems
 from warta.repository import Repository
@@ -147,6 +147,19 @@ def test_skip_bad_ingests_the_rest_and_records_the_rejects(scratch_repo, store, 
     assert {(Path(r["source"]).name, r["line"]) for r in rejected} == {
         ("empty.txt", None), ("binary.txt", None), ("english.txt", None), ("lines.jsonl", 2),
     }  # fmt: skip
+
+
+def test_skip_bad_with_every_input_bad_is_an_error_and_writes_nothing(
+    scratch_repo, store, tmp_path
+):
+    ingest([scratch_repo / "corpus" / "raw"], store)
+    bad = [p for p in bad_batch(tmp_path) if p.name != "good.txt" and p.suffix == ".txt"]
+    with pytest.raises(NothingIngested) as refused:
+        ingest(bad, store, skip_bad=True)
+    first, *listed_lines = str(refused.value).splitlines()
+    assert first == "nothing ingested: all 3 input(s) are bad, --skip-bad left none"
+    assert listed_lines[0] == f"  {tmp_path / 'empty.txt'}: empty file"
+    assert [v.name for v in store.versions()] == ["v0001"] and store.verify() == []
 
 
 def test_failure_mid_ingest_leaves_earlier_versions_and_no_partial_one(

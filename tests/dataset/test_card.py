@@ -172,3 +172,47 @@ def test_a_split_emptied_by_a_takedown_leaves_the_config_loading_the_others(tmp_
         assert list(loaded) == ["test"] and set(loaded["test"]["doc_id"]) == {t.seed_id}
     release = load_dataset(str(t.repo.release_dir("0.1.0")), "events", cache_dir=str(hf_cache))
     assert list(release) == ["test"]
+
+
+def test_the_card_is_refreshed_under_its_lock_and_stale_card_says_what_differs(scratch_repo):
+    import threading
+
+    from filelock import FileLock
+
+    from warta.dataset.card import refresh_card, stale_card
+
+    build(scratch_repo)
+    repo = Repository(scratch_repo)
+    readme = repo.readme
+    readme.write_text(readme.read_text().replace("articles-v0002", "articles-v0009"))
+    assert stale_card(repo) == (
+        f"{readme}: dataset card is stale (lists no articles-v0002; lists gone articles-v0009); "
+        "`warta corpus vacuum` rewrites it"
+    )
+    before = readme.read_text()
+    with FileLock(repo.card_lock):  # another command is rewriting the card
+        refresh = threading.Thread(target=refresh_card, args=(repo,))
+        refresh.start()
+        refresh.join(1.0)
+        assert refresh.is_alive() and readme.read_text() == before
+    refresh.join(30)
+    assert not refresh.is_alive() and stale_card(repo) is None
+
+
+def test_the_readme_shows_the_page_check_that_load_dataset_skips_by_default(scratch_repo, hf_cache):
+    import pytest
+    from datasets.exceptions import DatasetGenerationError
+
+    from tests.store.test_files import damage_a_page
+
+    store = build(scratch_repo)
+    damage_a_page(store.latest().files("articles")[0])
+    code = readme_snippet("page_checksum_verification=True").replace(
+        'load_dataset("/path/to/warta", "articles", ',
+        f'load_dataset({str(scratch_repo)!r}, "articles", cache_dir={str(hf_cache)!r}, ',
+    )
+    with pytest.raises(DatasetGenerationError) as caught:
+        exec(compile(code, "README.md", "exec"), {})
+    assert "CRC checksum verification failed" in str(caught.value.__cause__)
+    unchecked = load_dataset(str(scratch_repo), "articles", cache_dir=str(hf_cache))["corpus"]
+    assert unchecked.num_rows == 2  # loaded as if nothing were wrong

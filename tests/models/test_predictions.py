@@ -65,8 +65,10 @@ def test_the_golden_file_round_trips(seed):
 
 
 def test_a_document_without_a_line_has_no_predictions(tmp_path, seed):
-    (doc,) = get_model("predictions", path=str(write(tmp_path, ""))).predict([seed])
-    assert doc.entities == [] and doc.events == []
+    other = {"doc_id": "wrt-0000000000000000", "text": "Hujan turun di Bogor."}
+    path = write(tmp_path, {"doc_id": DOC, "entities": [ENTITY]})
+    (_, doc) = get_model("predictions", path=str(path)).predict([seed, other])
+    assert doc.doc_id == other["doc_id"] and doc.entities == [] and doc.events == []
 
 
 def test_without_one_model_version_the_file_hash_names_it(tmp_path, seed):
@@ -188,3 +190,41 @@ def test_a_file_without_a_manifest_declares_nothing(seed):
 def test_a_bad_manifest_is_reported_on_its_line(tmp_path, seed, manifest, problem):
     (found,) = problems_of(write(tmp_path, {"manifest": manifest}, LINE), [seed])
     assert found.line == 1 and problem in found.problem
+
+
+@pytest.mark.parametrize(
+    ("content", "what"), [(b"", "empty"), (b"\n  \r\n\t\n", "only blank lines")]
+)
+def test_an_empty_or_blank_file_is_refused_naming_it(tmp_path, content, what):
+    path = tmp_path / "submission.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        get_model("predictions", path=str(path))
+    assert str(caught.value) == f"{path}: no predictions: the file is {what}"
+
+
+# --- fuzz: arbitrary bytes and JSON lines are predictions or one InputError ----------------------
+
+from hypothesis import given  # noqa: E402
+
+from tests.strategies import FUZZ, json_lines  # noqa: E402
+from warta.models.predictions import ARGUMENT_KEYS, ENTITY_KEYS, EVENT_KEYS, LINE_KEYS  # noqa: E402
+
+FUZZ_TEXT = "Presiden Vladimir Putin membahas situasi di Moskow dengan Rahmon pada Senin."
+FUZZ_WORDS = [DOC, "PER", "GPE", "ORG", "CONSULT", "actor", "recipient", "actual", "phone", "x"]
+FUZZ_KEYS = sorted(LINE_KEYS | ENTITY_KEYS | EVENT_KEYS | ARGUMENT_KEYS)
+
+
+@FUZZ
+@given(data=json_lines(FUZZ_KEYS, FUZZ_WORDS))
+def test_fuzz_predictions_files(tmp_path, data):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes(data)
+    article = {"doc_id": DOC, "text": FUZZ_TEXT}
+    try:
+        (doc,) = get_model("predictions", path=str(path)).predict([article])
+    except InputError as err:
+        assert str(err).startswith(f"{path}: ")
+        return
+    for mention in doc.entities:
+        assert FUZZ_TEXT[mention.start : mention.end] == mention.text

@@ -26,7 +26,8 @@ LAYERS = {
 
 @pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.skipif(
-    not WRITTEN_UNDER_THIS_SCHEMA, reason="the newest gold snapshot predates annotations/schema.yaml"
+    not WRITTEN_UNDER_THIS_SCHEMA,
+    reason="the newest gold snapshot predates annotations/schema.yaml",
 )
 def test_arrow_schema_equals_the_shipped_gold_files(layer):
     (shipped,) = {pq.read_schema(path) for path in GOLD.files(layer)}

@@ -228,6 +228,38 @@ class ParsedExport:
     taken_down: list[str] = field(default_factory=list)  # documents skipped: taken down
 
 
+PROVENANCE_TYPES = {
+    "id": (int,), "completed_by": (int, type(None)), "created_at": (str, type(None)),
+    "updated_at": (str, type(None)), "lead_time": (int, float, type(None)),
+}  # fmt: skip
+
+
+def _provenance(task_id, annotation, problems: list[Problem]) -> Provenance | None:
+    """Who made an annotation and when; None (and a problem) if the export garbled it."""
+    if not isinstance(annotation, dict):
+        problems.append(Problem(task_id, None, None, "an annotation must be an object"))
+        return None
+    fields = dict(annotation)
+    if isinstance(fields.get("completed_by"), dict):  # snapshot exports give the user object
+        fields["completed_by"] = fields["completed_by"].get("id")
+    for key, types in PROVENANCE_TYPES.items():
+        value = fields.get(key)
+        if not isinstance(value, types) or isinstance(value, bool):
+            annotation_id = fields.get("id") if isinstance(fields.get("id"), int) else None
+            got = f"{type(value).__name__} {value!r}"[:60]
+            problems.append(Problem(task_id, annotation_id, None, f"{key} is {got}"))
+            return None
+    return Provenance(
+        task_id=task_id,
+        annotation_id=fields["id"],
+        annotator=fields["completed_by"],
+        created_at=fields.get("created_at"),
+        updated_at=fields.get("updated_at"),
+        lead_time=fields.get("lead_time"),
+        ground_truth=bool(fields.get("ground_truth")),
+    )
+
+
 def parse_export(
     path: Path,
     schema: AnnotationSchema,
@@ -246,10 +278,18 @@ def parse_export(
     if not isinstance(tasks, list):
         raise WartaError(f"{path}: not a Label Studio JSON export (expected a list of tasks)")
     parsed = ParsedExport(tasks=len(tasks))
-    for task in tasks:
+    for number, task in enumerate(tasks, start=1):
+        if not isinstance(task, dict) or not isinstance(task.get("data") or {}, dict):
+            parsed.problems.append(
+                Problem(None, None, None, f"entry {number} of the export is not a task object")
+            )
+            continue
         task_id = task.get("id")
         data = task.get("data") or {}
         doc_id, text = data.get("doc_id"), data.get("text")
+        if not isinstance(doc_id, str):
+            parsed.problems.append(Problem(task_id, None, None, "task data has no doc_id (a text)"))
+            continue
         if doc_id in taken_down:
             parsed.taken_down.append(doc_id)
             continue
@@ -269,22 +309,17 @@ def parse_export(
             )
             continue
         parsed.texts[doc_id] = text
-        for annotation in task.get("annotations") or []:
+        annotations = task.get("annotations") or []
+        if not isinstance(annotations, list):
+            parsed.problems.append(Problem(task_id, None, None, "annotations must be a list"))
+            continue
+        for annotation in annotations:
+            provenance = _provenance(task_id, annotation, parsed.problems)
+            if provenance is None:
+                continue
             if annotation.get("was_cancelled"):
                 parsed.cancelled += 1
                 continue
-            completed_by = annotation.get("completed_by")
-            if isinstance(completed_by, dict):  # snapshot exports give the user object
-                completed_by = completed_by.get("id")
-            provenance = Provenance(
-                task_id=task_id,
-                annotation_id=annotation.get("id"),
-                annotator=completed_by,
-                created_at=annotation.get("created_at"),
-                updated_at=annotation.get("updated_at"),
-                lead_time=annotation.get("lead_time"),
-                ground_truth=bool(annotation.get("ground_truth")),
-            )
             doc, problems = read_annotation(
                 schema, doc_id, text, annotation.get("result") or [], provenance
             )

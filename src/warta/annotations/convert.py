@@ -40,6 +40,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.task_id is None and self.annotation_id is None and self.region_id is None:
+            return self.message
         where = [f"task {self.task_id}"]
         if self.annotation_id is not None:
             where.append(f"annotation {self.annotation_id}")
@@ -70,6 +72,9 @@ def read_annotation(
     ] = {}  # id -> (tag, label, start, end, text)
     fields: dict[str, dict[str, str]] = defaultdict(dict)
     relations: list[dict] = []
+    if not isinstance(results, list):
+        problem(None, f"the result must be a list, got {type(results).__name__}")
+        results = []
     for item in results:
         if not isinstance(item, dict):
             problem(None, f"a result must be an object, got {type(item).__name__}")
@@ -77,7 +82,10 @@ def read_annotation(
         kind = item.get("type")
         region = item.get("id")
         if kind != "relation" and not isinstance(region, str):
-            problem(None, f"a region id must be a text, got {region!r}")
+            problem(None, f"a region id must be a text, got {region!r}"[:120])
+            continue
+        if kind != "relation" and not isinstance(item.get("value") or {}, dict):
+            problem(region, "its value must be an object")
             continue
         if kind == "relation":
             relations.append(item)
@@ -86,12 +94,16 @@ def read_annotation(
             if span is not None:
                 spans[region] = span
         elif kind in ("textarea", "choices"):
-            values = item.get("value", {}).get("text" if kind == "textarea" else "choices") or []
+            values = (item.get("value") or {}).get("text" if kind == "textarea" else "choices")
+            values = values or []
+            if not _texts(values) or not isinstance(item.get("from_name"), str):
+                problem(region, f"a {kind} result needs a from_name and a list of texts")
+                continue
             value = " ".join(v.strip() for v in values if v and v.strip()) or None
             if value is not None:
-                fields[region][item.get("from_name")] = value
+                fields[region][item["from_name"]] = value
         else:
-            problem(region, f"unknown result type {kind!r}")
+            problem(region, f"unknown result type {kind!r}"[:120])
     for region in fields:
         if region not in spans:
             problem(region, "per-region field belongs to a region that does not exist")
@@ -144,18 +156,23 @@ def read_annotation(
 def _read_span(item, problem) -> tuple[str, str, object, object, str] | None:
     region, tag, value = item.get("id"), item.get("from_name"), item.get("value") or {}
     labels = value.get("labels") or []
-    if tag not in (ENTITY_TAG, TRIGGER_TAG):
+    if not isinstance(tag, str) or tag not in (ENTITY_TAG, TRIGGER_TAG):
         problem(
             region, f"unknown labels control {tag!r} (expected {ENTITY_TAG!r} or {TRIGGER_TAG!r})"
         )
         return None
-    if len(labels) != 1:
-        problem(region, f"a region needs exactly one label, has {labels!r}")
+    if not _texts(labels) or len(labels) != 1:
+        problem(region, f"a region needs exactly one label, has {labels!r}"[:120])
         return None
     if not isinstance(value.get("text"), str):
         problem(region, "a region needs its text (value.text)")
         return None
     return tag, labels[0], value.get("start"), value.get("end"), value["text"]
+
+
+def _texts(values: object) -> bool:
+    """Whether a result's list of labels or choices is one: a list of texts."""
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
 
 
 def _read_relations(spans, relations, problem) -> dict[str, list[Argument]]:
@@ -173,7 +190,7 @@ def _read_relations(spans, relations, problem) -> dict[str, list[Argument]]:
             continue
         trigger, entity = ends[TRIGGER_TAG], ends[ENTITY_TAG]
         labels = relation.get("labels") or []
-        if len(labels) != 1:
+        if not _texts(labels) or len(labels) != 1:
             problem(trigger, f"relation {name} needs exactly one role, has {labels!r}")
             continue
         argument = Argument(labels[0], entity)

@@ -7,8 +7,10 @@ offline flags, the legacy admin token, and the port it silently moves away from 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
+import json
 import os
 import re
 import secrets
@@ -29,6 +31,9 @@ from warta.errors import WartaError
 DEFAULT_ADMIN_EMAIL = "admin@warta.local"
 DEFAULT_PORT = 8080
 LOG_FILE = "label-studio.log"
+SERVER_FILE = "server.json"
+"""The running server's pid, port and host, kept in its data dir until it is stopped: a server
+whose `warta annotate serve` was killed is recognised by the next `serve` and ended by `stop`."""
 BIN_ENV = "WARTA_LABEL_STUDIO_BIN"
 URL_ENV = "LABEL_STUDIO_URL"
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
@@ -72,6 +77,10 @@ class LabelStudioNotInstalled(LabelStudioError):
 
 class LabelStudioPortBusy(LabelStudioError):
     """Something else already listens on the requested port."""
+
+
+class LabelStudioStaleServer(LabelStudioError):
+    """A server an earlier command started on this data dir still runs (its command was killed)."""
 
 
 class LabelStudioStartError(LabelStudioError):
@@ -120,7 +129,7 @@ class AdminCredentials:
                 f"({', '.join(cls.FILES)}): restore them or use an empty data dir"
             )
         credentials = cls(email, secrets.token_urlsafe(18), secrets.token_hex(20))
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private(data_dir)
         values = (email, credentials.password, credentials.token)
         for path, value in zip(paths, values, strict=True):
             path.touch(mode=0o600)
@@ -179,13 +188,21 @@ class LabelStudioServer:
         if not self.password and not (self.data_dir / "label_studio.sqlite3").exists():
             # Without both email and password Label Studio silently creates no admin at all.
             raise LabelStudioError("the first start on an empty data dir needs an admin password")
+        stale = recorded_server(self.data_dir)
+        if stale is not None:
+            raise LabelStudioStaleServer(
+                f"Label Studio started earlier on {self.data_dir} still runs (pid {stale['pid']}, "
+                f"http://{stale['host']}:{stale['port']}): its `warta annotate serve` was killed; "
+                "`warta annotate stop` ends it"
+            )
         port = self.port or _free_port(self.host)
         if _port_is_busy(self.host, port):
             raise LabelStudioPortBusy(f"port {port} is busy on {self.host}: pick another port")
         self.port = port
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private(self.data_dir)
         self._log = self.log_path.open("ab")
         self._log_offset = self._log.tell()
+        make_private(self.data_dir)  # the log file too, and what an older version left readable
         command = [str(binary), "start", "--no-browser", "--internal-host", self.host]
         try:
             self._process = subprocess.Popen(
@@ -196,6 +213,11 @@ class LabelStudioServer:
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                umask=0o077,  # its database holds the admin token: no one else reads it
+            )
+            _write_private(
+                self.data_dir / SERVER_FILE,
+                json.dumps({"pid": self._process.pid, "port": port, "host": self.host}),
             )
             self._wait_until_ready(timeout)
         except BaseException:
@@ -213,6 +235,8 @@ class LabelStudioServer:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        if process is not None:
+            (self.data_dir / SERVER_FILE).unlink(missing_ok=True)
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -283,6 +307,79 @@ class LabelStudioServer:
         with self.log_path.open("rb") as log:
             log.seek(self._log_offset)
             return log.read().decode("utf-8", errors="replace")
+
+
+def make_private(folder: Path) -> None:
+    """The data dir and everything in it readable by its owner only (0700 folders, 0600 files):
+    the database holds the admin token in plain text."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def _write_private(path: Path, text: str) -> None:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+        handle.write(text + "\n")
+
+
+def recorded_server(data_dir: Path) -> dict | None:
+    """The server recorded in the data dir if it still runs (its pid alive and Label Studio's);
+    a record of one that is gone is removed."""
+    path = Path(data_dir) / SERVER_FILE
+    try:
+        record = json.loads(path.read_text())
+        pid = int(record["pid"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # a record cut short: its server cannot be told
+        return None
+    if _is_label_studio(pid):
+        return {"pid": pid, "port": record.get("port"), "host": record.get("host", "127.0.0.1")}
+    path.unlink(missing_ok=True)
+    return None
+
+
+def _is_label_studio(pid: int) -> bool:
+    """Whether the pid runs Label Studio (not a pid reused since, nor a zombie: no cmdline)."""
+    proc = Path("/proc")
+    if proc.is_dir():
+        try:
+            return b"label-studio" in (proc / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            return False
+    try:  # no /proc here: an alive pid is taken as the server
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def stop_recorded_server(data_dir: Path, timeout: float = 10.0) -> dict | None:
+    """End the server recorded in the data dir (`warta annotate stop`): SIGTERM to its process
+    group, SIGKILL after ``timeout``. Returns its record, or None if none runs."""
+    record = recorded_server(data_dir)
+    if record is None:
+        return None
+    pid = record["pid"]
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _is_label_studio(pid) and time.monotonic() < deadline:
+            _reap(pid)
+            time.sleep(0.1)
+        if _is_label_studio(pid):
+            os.killpg(pid, signal.SIGKILL)
+    (Path(data_dir) / SERVER_FILE).unlink(missing_ok=True)
+    return record
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit of a server that is this process's own child (a zombie otherwise)."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def label_studio_bin() -> Path:

@@ -58,6 +58,25 @@ def serve(
     serve_forever(folder, port=port, echo=console.print)
 
 
+@app.command("stop")
+def stop(
+    data_dir: Annotated[Path | None, typer.Option(help="Label Studio data dir.")] = None,
+) -> None:
+    """End the Label Studio that `serve` started on the data dir (one left running when `serve`
+    was killed)."""
+    from warta.annotations.server import stop_recorded_server
+
+    folder = data_dir or repository().labelstudio_data_dir
+    record = stop_recorded_server(folder)
+    if record is None:
+        console.print(f"no Label Studio runs on {folder}", highlight=False)
+        return
+    console.print(
+        f"stopped Label Studio (pid {record['pid']}, http://{record['host']}:{record['port']})",
+        highlight=False,
+    )
+
+
 @app.command("push")
 def push(
     project: ProjectOption = DEFAULT_PROJECT,

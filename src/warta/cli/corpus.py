@@ -78,6 +78,8 @@ def _ingest(
         progress=progress,
         repository=repository(),
     )
+    for skipped in report.skipped:
+        console.print(f"not read: {skipped}", highlight=False)
     for problem in report.rejected:
         err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
     for source, tombstone in report.taken_down:
@@ -169,41 +171,61 @@ def diff(old: str, new: str) -> None:
 @app.command("verify")
 def verify(version: Annotated[str | None, typer.Argument()] = None) -> None:
     """Check the corpus and gold stores (data file, log and purge checksums, row counts, schemas,
-    content hashes), the releases' checksums and the takedowns. Exit 1 on damage or on a taken-down
-    document still held anywhere; leftovers of an interrupted write or purge are only reported
-    (`warta corpus vacuum` removes or finishes them)."""
-    from warta.dataset.release import release_checksum_problems, releases
+    content hashes), the releases' checksums, the takedowns and the dataset card. Exit 1 on damage,
+    on a taken-down document still held anywhere or on a stale card; leftovers of an interrupted
+    write, purge or release are only reported (`warta corpus vacuum` removes or finishes them, and
+    rewrites a stale card)."""
+    from warta.dataset.card import stale_card
+    from warta.dataset.release import release_checksum_problems, release_leftovers, releases
     from warta.dataset.takedown import takedown_problems
     from warta.store.table import is_leftover
 
     repo = repository()
-    damaged = False
+    found = {"damaged": 0, "leftover": 0}
+
+    def report(problem: str, tag: str = "") -> None:
+        tag = tag or ("leftover" if is_leftover(problem) else "damaged")
+        found["leftover" if tag == "leftover" else "damaged"] += 1
+        colour = "yellow" if tag == "leftover" else "red"
+        err_console.print(f"[{colour}]{tag}[/] {problem}", highlight=False)
+
     for label, store in (("", repo.corpus_store()), ("gold ", repo.gold_store())):
-        for problem in store.verify(version if not label else None):
-            leftover = is_leftover(problem)
-            damaged |= not leftover
-            tag = "[yellow]leftover[/]" if leftover else "[red]damaged[/]"
-            err_console.print(f"{tag} {problem}", highlight=False)
+        problems = store.verify(version if not label else None)
+        for problem in problems:
+            report(problem)
+        if not all(map(is_leftover, problems)):
+            continue
         names = [version] if version and not label else [v.name for v in store.versions()]
         if names or not label:
             console.print(f"ok: {label}{', '.join(names) or 'no versions'}")
     for folder in releases(repo):
         for problem in release_checksum_problems(folder):
-            leftover = is_leftover(problem)
-            damaged |= not leftover
-            tag = "[yellow]leftover[/]" if leftover else "[red]damaged[/]"
-            err_console.print(f"{tag} {problem}", highlight=False)
-    for problem in takedown_problems(repo):  # the text is still served: never only a leftover
-        damaged = True
-        err_console.print(f"[red]not taken down[/] {problem}", highlight=False)
-    if damaged:
+            report(problem)
+    for path in release_leftovers(repo):
+        report(f"{path}: leftover of an interrupted release (not a release; removed by vacuum)")
+    if not found["damaged"]:  # both read every store: on damage, its own line says it already
+        for problem in takedown_problems(repo):  # the text is still served: never a leftover
+            report(problem, "not taken down")
+        if problem := stale_card(repo):
+            report(problem, "stale card")
+    else:
+        err_console.print("not checked on damage: takedowns and the dataset card", highlight=False)
+    if found["leftover"]:
+        err_console.print(
+            f"note: {found['leftover']} leftover(s) of interrupted commands, harmless to every "
+            "version: `warta corpus vacuum` removes them",
+            highlight=False,
+        )
+    if found["damaged"]:
         raise typer.Exit(1)
 
 
 @app.command("vacuum")
 def vacuum() -> None:
-    """Remove what interrupted writes left behind (never a file a version needs); finish
-    interrupted purges and takedowns."""
+    """Remove what interrupted writes and releases left behind (never a file a version needs);
+    finish interrupted purges and takedowns; rewrite a stale dataset card."""
+    from warta.dataset.card import refresh_card as refresh
+    from warta.dataset.release import remove_release_leftovers
     from warta.dataset.takedown import finish_takedowns
 
     repo = repository()
@@ -212,8 +234,12 @@ def vacuum() -> None:
             console.print(f"finished the purge of {repo.relative(record)}", highlight=False)
         for path in store.vacuum():
             console.print(f"removed {repo.relative(path)}", highlight=False)
+    for path in remove_release_leftovers(repo):
+        console.print(f"removed {repo.relative(path)}", highlight=False)
     for report in finish_takedowns(repo):
         console.print(f"finished the takedown of {', '.join(report.doc_ids)}", highlight=False)
+    if refresh(repo):
+        console.print(f"rewrote the dataset card in {repo.relative(repo.readme)}", highlight=False)
     console.print("vacuumed: the stores hold only what their versions need")
 
 
@@ -315,8 +341,15 @@ def import_conll(
         list[str],
         typer.Option("--label", help="Label map entry SOURCE=WARTA or SOURCE= (drop); repeatable."),
     ] = ["PER=PER", "ORG=ORG", "LOC=GPE"],  # noqa: B006 (typer reads the default)
+    repair_iob: Annotated[
+        bool,
+        typer.Option(
+            "--repair-iob", help="Read an I-X that continues no X as B-X (default: an error)."
+        ),
+    ] = False,
 ) -> None:
-    """Check a CoNLL training corpus and convert it to Parquet in the `entities` repo."""
+    """Check a CoNLL training corpus and convert it to Parquet in the `entities` repo. Every
+    problem of the file is listed, one `file:line` each; nothing is written unless there is none."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -340,7 +373,7 @@ def import_conll(
         )
     labels = schema.bio_labels
     rows = []
-    for sentence in read_conll(path, label_map):
+    for sentence in read_conll(path, label_map, repair_iob=repair_iob):
         tags = bio_from_spans(sentence.starts, sentence.ends, sentence.spans)
         rows.append({
             "id": sentence.sentence_id, "text": sentence.text, "tokens": sentence.tokens,

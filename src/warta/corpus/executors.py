@@ -9,8 +9,14 @@ Add an executor as a subclass with ``map_chunks`` and name it in ``EXECUTORS``.
 from __future__ import annotations
 
 import collections
+import ctypes
 import itertools
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 
@@ -57,7 +63,7 @@ class LocalExecutor(Executor):
             yield from map(pipeline.process_chunk, chunks)
             return
         context = multiprocessing.get_context("fork")
-        with context.Pool(self.workers) as pool:
+        with context.Pool(self.workers, _die_with_parent, (os.getpid(),)) as pool:
             pending: collections.deque = collections.deque()
             for part in chunks:
                 pending.append(pool.apply_async(pipeline.process_chunk, (part,)))
@@ -65,6 +71,28 @@ class LocalExecutor(Executor):
                     yield pending.popleft().get()
             while pending:
                 yield pending.popleft().get()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """A pool worker's initializer: the worker ends when the ingest that forked it does, even if
+    that one was SIGKILLed (a pool only ends its workers from a parent that is still alive).
+    Linux signals the worker (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # the parent died before the signal was asked for
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}

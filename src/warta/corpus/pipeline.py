@@ -12,7 +12,7 @@ Both are listed in the version's manifest.
 
 Bad input policy: by default a batch with any bad input is refused whole (every problem listed,
 nothing written). With ``skip_bad`` the good articles are ingested and the rejected inputs are
-recorded in the version's manifest. Either way a version is complete or absent, never partial.
+recorded in the version's manifest; if every input is bad, that is an error too (``NothingIngested``). Either way a version is complete or absent, never partial.
 
 Duplicates are skipped and recorded, never errors: an article whose normalised text is already in
 the batch, or whose source id (an IndoSum id in two folds) is; the first one read is kept. So is an
@@ -32,11 +32,11 @@ import pyarrow.parquet as pq
 
 from warta.corpus.dedup import NearDuplicate, NearDuplicateIndex
 from warta.corpus.executors import Executor, LocalExecutor
-from warta.corpus.readers import read_articles
+from warta.corpus.readers import Skipped, read_articles
 from warta.corpus.steps import PIPELINE_VERSION, ArticlePipeline, RowKey
 from warta.corpus.summary import UNLISTED, SourceCounts
 from warta.corpus.tombstones import TakenDown, Tombstone
-from warta.errors import InputError, WartaError
+from warta.errors import InputError, WartaError, listed_problems
 from warta.schema.documents import ARTICLE_SCHEMA, conform
 from warta.store import Version, VersionDiff, VersionedStore
 
@@ -56,6 +56,17 @@ class BatchRefused(WartaError):
         )
 
 
+class NothingIngested(WartaError):
+    """``--skip-bad`` on a batch whose every input is bad: no version, and an exit code that says so."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        super().__init__(
+            f"nothing ingested: all {len(errors)} input(s) are bad, --skip-bad left none\n"
+            f"{listed_problems(errors)}"
+        )
+
+
 @dataclass
 class IngestReport:
     """What one ingest did: the version it wrote (or None if nothing changed) and why."""
@@ -69,6 +80,7 @@ class IngestReport:
     near_duplicates: list[tuple[str, NearDuplicate]] = field(default_factory=list)  # (where, match)
     rejected: list[InputError] = field(default_factory=list)
     taken_down: list[tuple[str, Tombstone]] = field(default_factory=list)  # (where, tombstone)
+    skipped: list[Skipped] = field(default_factory=list)  # files of named folders not read
     sources: dict[str, SourceCounts] = field(default_factory=dict)  # by source name
     hashes: dict[str, str] = field(default_factory=dict)  # doc_id -> record hash, this batch
     _by_source_id: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
@@ -134,8 +146,11 @@ def ingest(
         report = IngestReport(version=None, parent=parent, diff=VersionDiff())
         batch = report.hashes
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress)
-        for chunk in executor.run(pipeline, read_articles(paths, repository)):
+        read = 0
+        items = read_articles(paths, repository, report.skipped)
+        for chunk in executor.run(pipeline, items):
             report.rejected.extend(chunk.errors)
+            read += len(chunk.keys)
             texts = chunk.batch.column("text").to_pylist() if chunk.batch is not None else []
             contents = _column(chunk.batch, "content_sha256")
             keep = []
@@ -165,6 +180,13 @@ def ingest(
         bar.close()
         if report.rejected and not skip_bad:
             raise BatchRefused(report.rejected)
+        if report.rejected and not read:
+            raise NothingIngested(report.rejected)
+        if not read and report.skipped:
+            raise WartaError(
+                f"nothing ingested: no article among the inputs; {len(report.skipped)} file(s) "
+                f"not read:\n{listed_problems(report.skipped)}"
+            )
         report.diff = VersionDiff(
             added=sorted(k for k in batch if k not in parent_hashes),
             changed=sorted(k for k in batch if k in parent_hashes and parent_hashes[k] != batch[k]),

@@ -15,14 +15,13 @@ its path and size, so nothing else would stop a cache made before the purge from
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import yaml
 
 from warta.errors import WartaError
-from warta.store import Version, VersionedStore, write_atomic
+from warta.store import Version, VersionedStore, parquet_file, write_atomic
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 CORPUS_SPLIT = "corpus"
@@ -115,11 +114,10 @@ def repository_configs(repo) -> list[dict]:
 def described_release_configs(folder: Path, prefix: str = "") -> list[dict]:
     """A release's configs, each with a ``description`` if documents were purged from the release
     or it has no rows."""
-    import pyarrow.parquet as pq
 
-    from warta.dataset.release import release_configs
+    from warta.dataset.release import read_release_manifest, release_configs
 
-    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    manifest = read_release_manifest(folder)
     taken = {d for purge in manifest.get("purges", []) for d in purge["doc_ids"]}
     configs = []
     for config in release_configs(folder, prefix):
@@ -130,7 +128,7 @@ def described_release_configs(folder: Path, prefix: str = "") -> list[dict]:
                 "release.json lists the purges); its files no longer hold them"
             )
         layer = folder / "data" / config["config_name"]
-        if not any(pq.ParquetFile(p).metadata.num_rows for p in layer.glob("*.parquet")):
+        if not any(parquet_file(p).metadata.num_rows for p in layer.glob("*.parquet")):
             notes.append(EMPTY)
         about = {"description": "; ".join(notes)} if notes else {}
         name, rest = config["config_name"], {k: v for k, v in config.items() if k != "config_name"}
@@ -138,22 +136,72 @@ def described_release_configs(folder: Path, prefix: str = "") -> list[dict]:
     return configs
 
 
+CARD_LOCK_SECONDS = 120
+
+
 def refresh_card(repo) -> bool:
-    """Rewrite the README's card metadata and configs block from what is on disk."""
+    """Rewrite the README's card metadata and configs block from what is on disk; True if it
+    changed. Under the card lock, so that two commands that each wrote a version never leave the
+    card of the one that read the disk first."""
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(repo.card_lock, timeout=CARD_LOCK_SECONDS):
+            current, card = _cards(repo)
+            if current == card:
+                return False
+            write_atomic(repo.readme, card.encode())
+            return True
+    except Timeout:
+        raise WartaError(
+            f"{repo.readme}: not refreshed: another command held {repo.card_lock} for "
+            f"{CARD_LOCK_SECONDS} s; `warta corpus vacuum` refreshes it"
+        ) from None
+
+
+def stale_card(repo) -> str | None:
+    """Why the README's card does not list the versions on disk (``load_dataset`` would read
+    another version than the newest), or None if it does."""
+    current, card = _cards(repo)
+    if current == card:
+        return None
+    now = {c["config_name"]: c for c in read_front_matter(repo.readme)[0].get("configs") or []}
+    wanted = {c["config_name"]: c for c in repository_configs(repo)}
+    missing = [n for n in wanted if n not in now]
+    extra = [n for n in now if n not in wanted]
+    differ = [n for n in wanted if n in now and now[n] != wanted[n]]
+    parts = [f"{label} {', '.join(names)}" for label, names in (
+        ("lists no", missing), ("lists gone", extra), ("other files for", differ)) if names]  # fmt: skip
+    detail = "; ".join(parts) or "its metadata differs"
+    return f"{repo.readme}: dataset card is stale ({detail}); `warta corpus vacuum` rewrites it"
+
+
+def _cards(repo) -> tuple[str, str]:
+    """The README as it is, and as its card says what is on disk (no card at all while the
+    repository has no version and no release)."""
     from warta.dataset.release import card_metadata
 
+    current = repo.readme.read_text(encoding="utf-8") if repo.readme.exists() else ""
+    configs = repository_configs(repo)
+    if not configs and not FRONT_MATTER.match(current):
+        return current, current
     latest = repo.corpus_store().latest()
     metadata = card_metadata(latest.rows("articles") if latest else 0, [])
     metadata.pop("configs")
-    return write_front_matter(repo.readme, repository_configs(repo), **metadata)
+    return current, card_text(repo.readme, configs, **metadata)
+
+
+def card_text(readme: Path, configs: list[dict], **metadata: object) -> str:
+    """The README with its card's ``configs`` (and any other given keys) replaced."""
+    meta, body = read_front_matter(readme)
+    # the given metadata first, in its own order, then any other key the card has, configs last
+    meta = {**metadata, **{k: v for k, v in meta.items() if k not in metadata}}
+    return render_card(meta, configs, body)
 
 
 def write_front_matter(readme: Path, configs: list[dict], **metadata: object) -> bool:
     """Replace the card's ``configs`` (and any other given keys); True if the file changed."""
-    meta, body = read_front_matter(readme)
-    # the given metadata first, in its own order, then any other key the card has, configs last
-    meta = {**metadata, **{k: v for k, v in meta.items() if k not in metadata}}
-    new = render_card(meta, configs, body)
+    new = card_text(readme, configs, **metadata)
     if readme.exists() and readme.read_text(encoding="utf-8") == new:
         return False
     write_atomic(readme, new.encode())

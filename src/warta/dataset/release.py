@@ -22,7 +22,7 @@ import yaml
 from warta import __version__
 from warta.errors import StoreError, WartaError
 from warta.repository import Repository
-from warta.store import fsync_dir, sha256_file, write_atomic
+from warta.store import fsync_dir, parquet_file, sha256_file, write_atomic
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 CARD_METADATA = {
@@ -66,10 +66,44 @@ def size_category(rows: int) -> str:
 def releases(repo: Repository) -> list[Path]:
     folder = repo.dist_dir
     return (
-        sorted(p for p in folder.glob("warta-*") if (p / "release.json").is_file())
+        sorted(p for p in folder.glob("warta-*") if (p / MANIFEST).is_file())
         if folder.is_dir()
         else []
     )
+
+
+MANIFEST = "release.json"
+
+
+def read_release_manifest(folder: Path) -> dict:
+    """A release's ``release.json``; a file that is not one is a ``WartaError`` naming it."""
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+        if not all(isinstance(f["path"], str) and isinstance(f["sha256"], str) for f in files):
+            raise TypeError("a file entry without path and sha256")
+        if not all(isinstance(p["files"], dict) for p in manifest.get("purges", [])):
+            raise TypeError("a purge without its files")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError) as err:
+        raise WartaError(f"{path}: damaged, not readable as a release manifest ({err!r})") from None
+    return manifest
+
+
+def release_leftovers(repo: Repository) -> list[Path]:
+    """What a killed `warta release` left under ``dist/``: its staging folders (a release is
+    renamed into place whole, so nothing else of it can be half written)."""
+    folder = repo.dist_dir
+    return sorted(folder.glob(".staging-*")) if folder.is_dir() else []
+
+
+def remove_release_leftovers(repo: Repository) -> list[Path]:
+    """Remove the staging folders of killed releases (none while a release is being written)."""
+    with _release_lock(repo):
+        leftovers = release_leftovers(repo)
+        for path in leftovers:
+            shutil.rmtree(path)
+    return leftovers
 
 
 @contextlib.contextmanager
@@ -116,7 +150,7 @@ def make_release(
         target = repo.release_dir(version)
         if target.exists():
             raise WartaError(f"{target}: release {version} exists; releases are immutable")
-        for leftover in repo.dist_dir.glob(".staging-*"):
+        for leftover in release_leftovers(repo):
             shutil.rmtree(leftover, ignore_errors=True)
         staging = repo.dist_dir / f".staging-{version}-{uuid.uuid4().hex[:8]}"
         try:
@@ -167,7 +201,7 @@ def _write_release(repo, folder: Path, version: str, corpus, snapshot, schema) -
         "files": files,
     }  # fmt: skip
     write_atomic(
-        folder / "release.json", json.dumps(manifest, indent=1, ensure_ascii=False).encode() + b"\n"
+        folder / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode() + b"\n"
     )
     for document in repo.release_documents:
         if document.exists():
@@ -208,10 +242,9 @@ def release_configs(folder: Path, prefix: str = "") -> list[dict]:
 
 def _splits_with_rows(folder: Path) -> list[str]:
     """The splits of a layer's files that have rows (all of them if none has)."""
-    import pyarrow.parquet as pq
 
     files = sorted(folder.glob("*.parquet"))
-    full = [p for p in files if pq.ParquetFile(p).metadata.num_rows] or files
+    full = [p for p in files if parquet_file(p).metadata.num_rows] or files
     return sorted({p.name.rsplit("-", 1)[0] for p in full})
 
 
@@ -234,8 +267,18 @@ from datasets import load_dataset
 load_dataset("path/to/warta-{version}", "entities")   # or "documents", "events", "articles"
 ```
 
-`release.json` lists every file with its checksum, the corpus and gold versions with their content
-hashes, and the metric versions the leaderboard used. See DATASHEET.md for how the data was made,
+`load_dataset` checks nothing by default: a damaged file loads as whatever its bytes decode to.
+Every Parquet page carries a CRC; to have a damaged page fail the load, ask for the check:
+
+```python
+import pyarrow.dataset
+
+checked = pyarrow.dataset.ParquetFragmentScanOptions(page_checksum_verification=True)
+load_dataset("path/to/warta-{version}", "entities", fragment_scan_options=checked)
+```
+
+`release.json` lists every file with its SHA-256 (`sha256sum` checks a file whole), the corpus
+and gold versions with their content hashes, and the metric versions the leaderboard used. See DATASHEET.md for how the data was made,
 its limits and the takedown process, and CITATION.cff to cite it.
 """
 
@@ -243,7 +286,10 @@ its limits and the takedown process, and CITATION.cff to cite it.
 def release_checksum_problems(folder: Path) -> list[str]:
     """Files of a release that are missing or changed since it was written (or purged: a file
     still at its checksum from before a recorded purge is that purge, interrupted)."""
-    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    try:
+        manifest = read_release_manifest(folder)
+    except WartaError as err:
+        return [str(err)]
     before = {
         (name, change["old_sha256"]): purge["purge"]
         for purge in manifest.get("purges", [])

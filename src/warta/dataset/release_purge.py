@@ -17,17 +17,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from warta.dataset.card import described_release_configs, read_front_matter, render_card
-from warta.dataset.release import release_card_body, release_checksum_problems
+from warta.dataset.release import (
+    MANIFEST,
+    read_release_manifest,
+    release_card_body,
+    release_checksum_problems,
+)
 from warta.errors import WartaError
 from warta.repository import Repository
-from warta.store import fsync_dir, sha256_file, write_atomic
+from warta.store import fsync_dir, parquet_file, read_parquet, sha256_file, write_atomic
 from warta.store.purge import rewrite_without
 from warta.store.purgelog import temporary_copy
-
-MANIFEST = "release.json"
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ def purge_release(
     problems = release_checksum_problems(folder)
     if problems:
         raise WartaError(f"release {folder.name} is damaged, not purged: {problems[0]}")
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_release_manifest(folder)
     rewrites, recorded = [], False
     try:
         for entry in manifest["files"]:
             path = folder / entry["path"]
             if path.suffix == ".parquet":
-                rows = pq.ParquetFile(path).metadata.num_rows
+                rows = parquet_file(path).metadata.num_rows
                 rewrite = rewrite_without(path, "doc_id", keys, temporary_copy(path, purge_id))
                 if rewrite is not None:
                     rewrites.append((entry, rows, rewrite))
@@ -123,7 +124,7 @@ def taken_down(manifest: dict) -> list[str]:
 def finish_release_purges(folder: Path) -> list[Path]:
     """Finish a purge of this release interrupted after its ``release.json`` was written, and
     remove the rewritten copies of one interrupted before. Returns the files swapped in."""
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_release_manifest(folder)
     swapped = []
     for purge in manifest.get("purges", []):
         for name, change in purge["files"].items():
@@ -147,6 +148,6 @@ def finish_release_purges(folder: Path) -> list[Path]:
 def release_doc_ids(folder: Path) -> dict[Path, set[str]]:
     """The document ids each Parquet file of the release holds."""
     return {
-        path: set(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist())
+        path: set(read_parquet(path, ["doc_id"]).column(0).to_pylist())
         for path in sorted((folder / "data").glob("*/*.parquet"))
     }

@@ -31,18 +31,15 @@ and the Label Studio server's task.
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from warta.corpus.pipeline import remove_documents
 from warta.corpus.tombstones import Tombstone, read_tombstones, write_tombstones
 from warta.dataset.card import refresh_card
-from warta.dataset.release import releases
+from warta.dataset.release import read_release_manifest, releases
 from warta.dataset.release_purge import (
     finish_release_purges,
     purge_release,
@@ -52,7 +49,7 @@ from warta.dataset.release_purge import (
 from warta.errors import WartaError
 from warta.gold.snapshot import remove_gold_documents
 from warta.repository import Repository
-from warta.store import Version
+from warta.store import Version, read_parquet
 from warta.store.files import try_lock
 
 
@@ -163,7 +160,7 @@ def _find(repo: Repository, doc_ids: list[str]) -> dict[str, str]:
             if path in seen or len(found) == len(wanted):
                 continue
             seen.add(path)
-            rows = pq.read_table(path, columns=["doc_id", "content_sha256"]).to_pylist()
+            rows = read_parquet(path, ["doc_id", "content_sha256"]).to_pylist()
             for row in rows:
                 if row["doc_id"] in wanted:
                     found.setdefault(row["doc_id"], row["content_sha256"])
@@ -174,7 +171,7 @@ def _source_files(repo: Repository, keys: set[str]) -> set[str]:
     """The raw files the documents were read from, as their rows name them."""
     files: set[str] = set()
     for path in _store_files(repo.corpus_store(), "articles"):
-        for row in pq.read_table(path, columns=["doc_id", "source_file"]).to_pylist():
+        for row in read_parquet(path, ["doc_id", "source_file"]).to_pylist():
             if row["doc_id"] in keys and row["source_file"]:
                 files.add(row["source_file"])
     return files
@@ -207,7 +204,7 @@ def _mark_done(repo: Repository, keys: set[str], today: str) -> None:
 
 
 def _release_purged(folder: Path) -> set[str]:
-    return set(taken_down(json.loads((folder / "release.json").read_text(encoding="utf-8"))))
+    return set(taken_down(read_release_manifest(folder)))
 
 
 def _elsewhere(repo: Repository, keys: set[str], sources: set[str]) -> list[str]:
@@ -246,7 +243,7 @@ def takedown_problems(repo: Repository) -> list[str]:
     for store in (repo.corpus_store(), repo.gold_store()):
         for table in store.tables():
             for path in _store_files(store, table):
-                held[path] = set(pq.read_table(path, columns=[store.key]).column(0).to_pylist())
+                held[path] = set(read_parquet(path, [store.key]).column(0).to_pylist())
     for folder in releases(repo):
         held.update(release_doc_ids(folder))
     for path, ids in held.items():

@@ -41,7 +41,9 @@ leaderboard does not rank it: its training data is undeclared. Then one object p
   ``predictions-<file name>-<sha256 of the file, 12 digits>``.
 
 No other keys are accepted (a misspelt key would otherwise drop predictions silently). Every
-problem in the file is reported at once, each as ``file:line: problem``.
+problem in the file is reported at once, each as ``file:line: problem``. An empty file (or one of
+blank lines only) is refused: it is far more likely a failed export than a system that found
+nothing.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from warta.errors import InputError, listed_problems
+from warta.errors import InputError, InputProblems
 from warta.models.base import ExtractionModel
 from warta.repository import Repository
 from warta.schema.annotation import AnnotationSchema, load_schema
@@ -71,16 +73,12 @@ ARGUMENT_KEYS = {"role", "entity"}
 MANIFEST_KEYS = {"model", "version", "training_data", "warta_test_seen"}
 
 
-class PredictionsInvalid(InputError):
+class PredictionsInvalid(InputProblems):
     """A submission file with problems; ``problems`` lists each as an ``InputError`` with its line."""
 
     def __init__(self, path: Path, problems: list[InputError]) -> None:
         self.path = path
-        self.problems = problems
-        super().__init__(
-            str(path),
-            f"{len(problems)} problem(s) in the predictions file:\n{listed_problems(problems)}",
-        )
+        super().__init__(str(path), problems, "predictions file")
 
     def __reduce__(self):
         return (type(self), (self.path, self.problems))
@@ -97,6 +95,9 @@ class PredictionsFile(ExtractionModel):
             self.data = self.path.read_bytes()
         except OSError as err:
             raise InputError(str(self.path), f"cannot read file ({err.strerror})") from None
+        if not any(True for _ in self._lines()):  # scored, it would rank as F1 0.000
+            what = "empty" if not self.data else "only blank lines"
+            raise InputError(str(self.path), f"no predictions: the file is {what}")
         schema_file = Path(schema_path) if schema_path else Repository.find().schema_file
         self.schema = load_schema(schema_file)
         self.manifest, self._manifest_problems = self._read_manifest()

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warta.errors import StoreError
 
 SIDECARS = "_warta"
 """The folder of Warta's own files beside a table's data: log checksums, purge records."""
@@ -23,6 +26,34 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def parquet_file(path: Path) -> pq.ParquetFile:
+    """A Parquet file whose page checksums (CRC) are verified as it is read; damage of any kind is
+    a ``StoreError`` naming the file (pyarrow's own message names none, and checks no CRC unless
+    asked)."""
+    try:
+        return pq.ParquetFile(path, page_checksum_verification=True)
+    except (pa.ArrowException, OSError) as err:
+        raise StoreError(f"{path}: not readable as Parquet ({err})") from None
+
+
+def read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """The file's rows (``columns`` only, if given), page checksums verified; see ``parquet_file``."""
+    try:
+        return parquet_file(path).read(columns=columns)
+    except (pa.ArrowException, OSError) as err:
+        raise StoreError(f"{path}: not readable as Parquet ({err})") from None
+
+
+def parquet_batches(
+    path: Path, columns: list[str] | None = None, batch_size: int = 2048
+) -> Iterator[pa.RecordBatch]:
+    """The file's rows a record batch at a time, page checksums verified; see ``parquet_file``."""
+    try:
+        yield from parquet_file(path).iter_batches(batch_size=batch_size, columns=columns)
+    except (pa.ArrowException, OSError) as err:
+        raise StoreError(f"{path}: not readable as Parquet ({err})") from None
 
 
 def canonical_json(value: object) -> bytes:

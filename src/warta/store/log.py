@@ -129,11 +129,67 @@ def parse_commit(path: Path, number: int) -> Commit:
                 record = action["commitInfo"].get(RECORD_KEY)
         if record is not None and not isinstance(record, dict):
             raise TypeError("its Warta record is not a JSON object")
+        for name, add in adds.items():
+            _check_add(name, add)
+        if record is not None:
+            _check_record(record)
         commit = Commit(number, path, digest, adds, frozenset(removes), record)
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
-        commit = Commit(number, path, digest, {}, frozenset(), None, f"unreadable ({err})")
+        problem = err.args[0] if isinstance(err, MalformedRecord) else f"unreadable ({err!r})"
+        commit = Commit(number, path, digest, {}, frozenset(), None, problem)
     _PARSED[path] = (key, commit)
     return commit
+
+
+class MalformedRecord(TypeError):
+    """A commit that parses as JSON but not as what Warta wrote (a key missing or of a wrong type)."""
+
+
+_STR, _INT, _OPT_STR = (str,), (int,), (str, type(None))
+RECORD_FIELDS = {"version": _STR, "files": (dict,), "schemas": (dict,), "log_sha256": (dict,)}
+VERSION_FIELDS = {
+    "parent": _OPT_STR, "created_at": _STR, "content_sha256": _STR, "diff": (dict,),
+    "extra": (dict,), "tables": (dict,),
+}  # fmt: skip
+FILE_FIELDS = {"sha256": _STR, "rows": _INT, "bytes": _INT, "prefix": _STR, "schema_sha256": _STR}
+
+
+def _require(mapping: dict, fields: dict[str, tuple[type, ...]], where: str) -> None:
+    for key, types in fields.items():
+        value = mapping.get(key)
+        if not isinstance(value, types) or isinstance(value, bool):
+            got = (
+                "missing"
+                if key not in mapping
+                else f"{type(value).__name__}, not {types[0].__name__}"
+            )
+            raise MalformedRecord(f"malformed: {where}{key!r} is {got}")
+
+
+def _check_record(record: dict) -> None:
+    """Every key a reader of the record relies on is there, with its type."""
+    _require(record, RECORD_FIELDS, "Warta record ")
+    for name, info in record["files"].items():
+        _require(info if isinstance(info, dict) else {}, FILE_FIELDS, f"record of file {name}: ")
+    if not all(isinstance(v, str) for v in record["log_sha256"].values()):
+        raise MalformedRecord("malformed: Warta record 'log_sha256' holds a non-string")
+    if record.get("role") == "version":
+        _require(record, VERSION_FIELDS, "Warta version record ")
+        diff = record["diff"]
+        for kind in ("added", "removed", "changed"):
+            if not (
+                isinstance(diff.get(kind), list) and all(isinstance(k, str) for k in diff[kind])
+            ):
+                raise MalformedRecord(
+                    f"malformed: Warta version record 'diff' {kind!r} is no list of ids"
+                )
+        if not all(isinstance(n, int) for n in record["tables"].values()):
+            raise MalformedRecord("malformed: Warta version record 'tables' holds a non-number")
+
+
+def _check_add(name: str, add: dict) -> None:
+    if not isinstance(add.get("size", 0), int) or not isinstance(add.get("stats") or "", str):
+        raise MalformedRecord(f"malformed: the add action of {name} has no size or stats")
 
 
 class TableLog:

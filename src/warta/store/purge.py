@@ -44,10 +44,18 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from warta.errors import StoreError
-from warta.store.files import SIDECARS, fsync_dir, sealed, sha256_file, try_lock, write_atomic
+from warta.store.files import (
+    SIDECARS,
+    fsync_dir,
+    parquet_file,
+    read_parquet,
+    sealed,
+    sha256_file,
+    try_lock,
+    write_atomic,
+)
 from warta.store.log import DataFile, TableLog, check_file
 from warta.store.purgelog import (
     PURGE_FORMAT,
@@ -106,8 +114,8 @@ def rewrite_without(
 ) -> Rewrite | None:
     """Write ``path`` without the rows whose ``key`` is in ``keys`` to ``temporary`` (fsynced),
     padded to ``pad_to`` bytes if given; None if the file holds none of them."""
-    parquet = pq.ParquetFile(path)
-    table = parquet.read()
+    parquet = parquet_file(path)
+    table = read_parquet(path)
     wanted = pc.is_in(table.column(key), value_set=pa.array(sorted(keys), type=pa.string()))
     if not pc.any(wanted).as_py():
         return None

@@ -48,13 +48,15 @@ from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from warta.errors import StoreError
 from warta.store.files import (
     VersionDiff,
     canonical_json,
     content_hash,
+    parquet_batches,
+    parquet_file,
+    read_parquet,
     schema_description,
     sha256_file,
 )
@@ -136,9 +138,7 @@ class Version:
         return [check_file(e) for e in self.entries(table)]
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        return pa.concat_tables(
-            pq.read_table(f, columns=columns) for f in self.checked_files(table)
-        )
+        return pa.concat_tables(read_parquet(f, columns) for f in self.checked_files(table))
 
     def iter_rows(self, table: str, columns: list[str] | None = None) -> Iterator[dict]:
         """Rows as plain dicts, one record batch in memory at a time."""
@@ -149,7 +149,7 @@ class Version:
         self, table: str, columns: list[str] | None = None
     ) -> Iterator[pa.RecordBatch]:
         for path in self.checked_files(table):
-            yield from pq.ParquetFile(path).iter_batches(batch_size=2048, columns=columns)
+            yield from parquet_batches(path, columns)
 
     def key_hashes(self, table: str, key: str, row_hash: str) -> dict[str, str]:
         keys: dict[str, str] = {}
@@ -407,9 +407,9 @@ class VersionedStore:
         if rows is None:
             return [entry.mismatch(digest)]
         try:
-            parquet = pq.ParquetFile(entry.path)
-        except (pa.ArrowException, OSError) as err:
-            return [f"{entry.path}: not readable as Parquet ({err})"]
+            parquet = parquet_file(entry.path)
+        except StoreError as err:
+            return [str(err)]
         problems = []
         if parquet.metadata.num_rows != rows:
             problems.append(f"{entry.path}: {parquet.metadata.num_rows} rows, log says {rows}")
@@ -430,7 +430,7 @@ class VersionedStore:
             hashes: dict[str, str] = {}
             for entry in entries:
                 if entry.path not in cache:
-                    columns = pq.read_table(entry.path, columns=[self.key, self.row_hash]).columns
+                    columns = read_parquet(entry.path, [self.key, self.row_hash]).columns
                     cache[entry.path] = list(zip(*(c.to_pylist() for c in columns), strict=True))
                 hashes.update(cache[entry.path])
             for key, row_hash in logs[primary].purges.purged(version.name).items():

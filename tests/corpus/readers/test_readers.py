@@ -84,3 +84,81 @@ def test_missing_path_and_folder_expansion(tmp_path):
     items = list(read_articles([tmp_path, tmp_path / "missing.txt"]))
     assert [type(x).__name__ for x in items] == ["RawArticle", "RawArticle", "InputError"]
     assert "no such file" in str(items[2])
+
+
+def test_files_of_a_folder_that_are_not_read_are_listed_with_the_reason(tmp_path):
+    (tmp_path / "a.txt").write_text("Banjir melanda Jakarta pada hari Senin.", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# about\n")
+    (tmp_path / "train.conll").write_text("Jokowi B-PER\n")
+    (tmp_path / "notes").write_text("x")
+    skipped = []
+    (article,) = read_articles([tmp_path], skipped=skipped)
+    assert article.source_file == str(tmp_path / "a.txt")
+    assert [str(s) for s in skipped] == [
+        f"{tmp_path / 'README.md'}: file type '.md' is not read (articles: .txt, .html, .htm, "
+        ".jsonl)",
+        f"{tmp_path / 'notes'}: file type without a suffix is not read (articles: .txt, .html, "
+        ".htm, .jsonl)",
+        f"{tmp_path / 'train.conll'}: a CoNLL file is training data, not articles: "
+        "`warta corpus import-conll` reads it",
+    ]
+
+
+# --- fuzz: arbitrary bytes are read as articles or refused with one clear InputError ------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.strategies import FUZZ, any_bytes, json_lines  # noqa: E402
+from warta.corpus.steps import ArticlePipeline  # noqa: E402
+
+INDOSUM_KEYS = ["id", "category", "source", "source_url", "paragraphs", "summary", "gold_labels"]
+
+
+def read_everything(path: Path) -> list[RawArticle | InputError]:
+    """What ingest makes of the file: the reader's items, then each article through the steps."""
+    items = list(read_articles([path]))
+    assert items and all(isinstance(i, RawArticle | InputError) for i in items)
+    processed = ArticlePipeline().process_chunk(items)
+    assert all(str(e).startswith(str(path)) for e in processed.errors), processed.errors
+    assert len(processed.keys) + len(processed.errors) == len(items)
+    return items
+
+
+NEWS = "Banjir melanda Jakarta pada hari Senin, kata Badan Nasional Penanggulangan Bencana. "
+NEWS_WITH_NOISE = st.lists(st.just(NEWS) | st.text(max_size=30), max_size=12).map(
+    lambda parts: "".join(parts).encode()
+)  # Indonesian enough to reach every step, with anything in between
+
+
+@FUZZ
+@given(
+    data=any_bytes("Banjir Jakarta.<p>\n\r\t \x00é") | NEWS_WITH_NOISE,
+    suffix=st.sampled_from([".txt", ".html"]),
+)
+def test_fuzz_text_and_html_files(tmp_path, data, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    read_everything(path)
+
+
+@FUZZ
+@given(data=json_lines(["text", "url", "title", "published", *INDOSUM_KEYS]))
+def test_fuzz_jsonl_files(tmp_path, data):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes(data)
+    read_everything(path)
+
+
+@FUZZ
+@given(
+    ids=any_bytes("doc1\t\n"),
+    ref=any_bytes("Banjir melanda.\n"),
+    src=any_bytes("Floods hit.\n"),
+)
+def test_fuzz_ntrex_folders(tmp_path, ids, ref, src):
+    folder = tmp_path / "ntrex"
+    folder.mkdir(exist_ok=True)
+    for name, data in (("DOCUMENT_IDS.tsv", ids), ("t-ref.ind.txt", ref), ("t-src.eng.txt", src)):
+        (folder / name).write_bytes(data)
+    read_everything(folder)

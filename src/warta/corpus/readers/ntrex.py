@@ -53,6 +53,8 @@ def read_ntrex(folder: Path, context: ReadContext) -> Iterator[RawArticle | Inpu
                     min(len(lines), len(ids)) + 1,
                 )
         documents = _documents(context.name(ids_path), ids)
+        if not documents:
+            raise InputError(context.name(ids_path), "empty file: no document ids")
     except InputError as err:
         yield err
         return
