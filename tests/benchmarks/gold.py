@@ -133,9 +133,7 @@ def bench_gold(tmp_path_factory) -> BenchGold:
     raw = root / "corpus" / "raw"
     (root / "annotations").mkdir(parents=True)
     (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
-    shutil.copy(
-        REPO / "annotations" / "drafts" / "schema-v2.yaml", root / "annotations" / "schema.yaml"
-    )
+    shutil.copy(REPO / "annotations" / "schema.yaml", root / "annotations" / "schema.yaml")
     shutil.copytree(REPO / "configs", root / "configs")
     provenance, marked = {}, {}
     for (source, split), stories in DOCUMENTS.items():
