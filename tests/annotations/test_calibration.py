@@ -97,3 +97,13 @@ def test_a_task_that_is_not_a_sentence_of_the_gold_file_is_refused(tmp_path):
     path.write_text("{")
     with pytest.raises(WartaError, match="not a Label Studio JSON export"):
         score_export(path, SCHEMA, idner_sentences(GOLD), gold_file="t")
+
+
+def test_overlap_matching_sets_boundary_conventions_aside_one_to_one():
+    from warta.annotations.calibration import overlap_counts
+
+    gold = {(0, 9, "ORG"), (20, 29, "PER")}  # "(Bawaslu)", "Jokowi-JK"
+    ours = {(1, 8, "ORG"), (20, 26, "PER"), (27, 29, "PER"), (40, 45, "LOC")}
+    counts = overlap_counts(gold, ours)
+    assert (counts.tp, counts.fp, counts.fn) == (2, 2, 0)  # the second half of a pair is extra
+    assert overlap_counts(gold, {(1, 8, "PER")}).tp == 0  # the type must still agree

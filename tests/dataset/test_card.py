@@ -71,23 +71,34 @@ def test_the_repository_itself_loads(hf_cache):
     assert "Kremlin - Putin dan Rahmon fokus pada situasi di perbatasan Tajik-Afghanistan" in titles
 
 
-def test_the_shipped_gold_loads_in_every_layer(hf_cache):
-    documents = load_dataset(str(REPO), "documents", cache_dir=str(hf_cache))["test"]
-    (doc,) = documents
+def test_the_shipped_gold_loads_in_every_layer_with_three_splits(hf_cache):
+    from warta.gold.splits import read_splits
+
+    splits = read_splits(REPO / "annotations" / "splits.yaml")
+    documents = load_dataset(str(REPO), "documents", cache_dir=str(hf_cache))
+    assert sorted(documents) == ["test", "train", "validation"]
+    for split, rows in documents.items():
+        assert rows.num_rows > 0 and {splits[d] for d in rows["doc_id"]} == {split}
+    assert sum(r.num_rows for r in documents.values()) == 224
+    seed = next(d for d in documents["test"] if d["source"] == "seed")
     rakhmon = {
         m["entity_id"]
-        for m in doc["entities"]
+        for m in seed["entities"]
         if m["text"] in ("Rahmon", "Rakhmon", "Emomali Rakhmon")
     }
     assert len(rakhmon) == 1, "all spellings of the Tajik president are one cluster"
-    entities = load_dataset(str(REPO), "entities", cache_dir=str(hf_cache))["test"]
-    assert entities.num_rows == len(doc["sentences"])
-    names = entities.features["ner_tags"].feature.names
-    tags = [names[t] for row in entities for t in row["ner_tags"]]
-    assert tags.count("B-PER") > 0 and tags.count("B-GPE") > tags.count("B-PER")
-    events = load_dataset(str(REPO), "events", cache_dir=str(hf_cache))["test"]
-    types = {e["event_type"] for row in events for e in row["event_mentions"]}
-    assert {"CONSULT", "MOBILIZE", "RETREAT", "SEIZE_TERRITORY", "DESIGNATE_TERRORIST"} <= types
+    assert {d["annotator_kind"] for d in documents["train"]} == {"llm-session"}
+    entities = load_dataset(str(REPO), "entities", cache_dir=str(hf_cache))
+    assert sorted(entities) == ["test", "train", "validation"]
+    sentences = sum(len(d["sentences"]) for d in documents["test"])
+    assert entities["test"].num_rows == sentences
+    names = entities["train"].features["ner_tags"].feature.names
+    tags = {names[t] for row in entities["train"] for t in row["ner_tags"]}
+    assert {f"B-{t}" for t in ("PER", "ORG", "GPE", "DATE", "MONEY", "PERCENT")} <= tags
+    events = load_dataset(str(REPO), "events", cache_dir=str(hf_cache))
+    assert sorted(events) == ["test", "train", "validation"]
+    types = {e["event_type"] for row in events["train"] for e in row["event_mentions"]}
+    assert {"CONSULT", "DIE", "COERCE", "ELECTION"} <= types
 
 
 # What the Hub accepts: https://huggingface.co/docs/hub/repositories-licenses (the ids Warta may

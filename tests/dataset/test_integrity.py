@@ -26,7 +26,8 @@ def test_the_checks_can_fail(tmp_path):
     """The gold checks catch a span that no longer reproduces its text and a forbidden role."""
     from warta.dataset.integrity import _document_problems
 
-    (doc,) = SNAPSHOTS[-1].read("documents").to_pylist()
+    rows = SNAPSHOTS[-1].read("documents").to_pylist()
+    doc = next(d for d in rows if any(e["arguments"] for e in d["events"]))
     doc["entities"][0]["text"] = "not the text"
     event = next(e for e in doc["events"] if e["arguments"])
     event["arguments"][0]["role"] = "territory" if event["type"] == "CONSULT" else "time"
@@ -136,6 +137,9 @@ def test_gold_whose_text_is_not_in_the_corpus_is_a_problem(tmp_path):
     repo = Repository(REPO)
     snapshot = repo.gold_store().latest()
     other = corpus_version(tmp_path, [damaged(lambda r: r.update(doc_id="wrt-0000000000000000"))])
-    (problem,) = gold_problems(repo, snapshot, other, repo.schema())
-    (doc_id,) = snapshot.manifest["splits"]["test"]
-    assert problem == f"gold {snapshot.name}, {doc_id}: text differs from corpus v0001"
+    problems = gold_problems(repo, snapshot, other, repo.schema())
+    doc_id = seed_row()["doc_id"]
+    assert f"gold {snapshot.name}, {doc_id}: text differs from corpus v0001" in problems
+    assert len(problems) == len(snapshot.manifest["splits"]["test"]) + len(
+        snapshot.manifest["splits"]["train"] + snapshot.manifest["splits"]["validation"]
+    ), "every other gold document is missing from that corpus, and each is named"

@@ -194,16 +194,14 @@ class PooledAgreement:
 def _f1_with_interval(rows: list[tuple[int, int, int]], confidence, n_resamples, seed) -> dict:
     import numpy as np
 
-    from warta.metrics.bootstrap import bootstrap_ci, f1_from_counts
+    from warta.metrics.bootstrap import bootstrap_ci, f1_or_nan
 
     counts = np.array(rows, dtype=float)
     total = Counts(*(int(x) for x in counts.sum(axis=0)))
     result = total.as_dict()
     if len(rows) < 2 or not counts.any():
         return {**result, "ci_low": None, "ci_high": None}
-    ci = bootstrap_ci(
-        counts, f1_from_counts, n_resamples=n_resamples, confidence=confidence, seed=seed
-    )
+    ci = bootstrap_ci(counts, f1_or_nan, n_resamples=n_resamples, confidence=confidence, seed=seed)
     return {**result, "ci_low": ci.low, "ci_high": ci.high}
 
 

@@ -32,7 +32,7 @@ from warta.annotations.bridge import (
 from warta.annotations.convert import read_annotation
 from warta.corpus.conll import TaggedSentence, read_conll
 from warta.errors import WartaError
-from warta.metrics.counts import set_counts
+from warta.metrics.counts import Counts, set_counts
 from warta.repository import Repository
 from warta.schema.annotation import AnnotationSchema
 from warta.schema.mentions import Provenance
@@ -74,6 +74,7 @@ class Calibration:
     by_type: dict[str, dict]
     overall: dict
     by_annotator: dict[str, dict]
+    overlap: dict[str, dict]  # type ("" for all) -> figures when overlapping spans match
 
     def as_dict(self) -> dict:
         return {
@@ -86,7 +87,21 @@ class Calibration:
             "overall": self.overall,
             "by_type": self.by_type,
             "by_annotator": self.by_annotator,
+            "overlap": {t or "all": m for t, m in self.overlap.items()},
         }
+
+
+def overlap_counts(gold: set, predicted: set) -> Counts:
+    """Spans of the same type that overlap match, one to one (in order): a lenient match that
+    tells boundary conventions (brackets, a title, ``Jokowi-JK`` as one name) from misses."""
+    free = sorted(gold)
+    tp = 0
+    for start, end, kind in sorted(predicted):
+        hit = next((g for g in free if g[2] == kind and g[0] < end and start < g[1]), None)
+        if hit is not None:
+            free.remove(hit)
+            tp += 1
+    return Counts(tp, len(predicted) - tp, len(gold) - tp)
 
 
 def type_map(schema: AnnotationSchema) -> dict[str, str | None]:
@@ -145,11 +160,11 @@ def score_export(
     if not units:
         raise WartaError(f"{path}: no calibration sentence is annotated yet")
 
-    def score(selected: Iterable[tuple[str, set, set]], kind: str | None) -> dict:
+    def score(selected: Iterable[tuple[str, set, set]], kind: str | None, match=set_counts) -> dict:
         counts = []
         for _, gold, predicted in selected:
             keep = (lambda x: x[2] == kind) if kind else (lambda x: True)
-            c = set_counts(set(filter(keep, gold)), set(filter(keep, predicted)))
+            c = match(set(filter(keep, gold)), set(filter(keep, predicted)))
             counts.append((c.tp, c.fp, c.fn))
         return _f1_with_interval(counts, 0.95, n_resamples, seed)
 
@@ -165,6 +180,10 @@ def score_export(
         annotations=len(units),
         by_type={t: score(units, t) for t in dict.fromkeys(IDNER_TYPES.values())},
         overall=score(units, None),
+        overlap={
+            t: score(units, t or None, overlap_counts)
+            for t in (*dict.fromkeys(IDNER_TYPES.values()), "")
+        },
         by_annotator=by_annotator,
     )
 

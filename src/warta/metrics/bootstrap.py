@@ -44,9 +44,14 @@ class PairedTest:
 
 def f1_from_counts(sums: np.ndarray) -> np.ndarray:
     """F1 from ``[..., (tp, fp, fn)]``, as ``Counts.f1`` computes it; 0 where undefined."""
+    return np.nan_to_num(f1_or_nan(sums), nan=0.0)
+
+
+def f1_or_nan(sums: np.ndarray) -> np.ndarray:
+    """F1 from ``[..., (tp, fp, fn)]``; NaN where undefined (no span on either side)."""
     tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
     denominator = 2 * tp + fp + fn
-    return np.divide(2 * tp, denominator, out=np.zeros(tp.shape), where=denominator > 0)
+    return np.divide(2 * tp, denominator, out=np.full(tp.shape, np.nan), where=denominator > 0)
 
 
 def scheme_f1(sums: np.ndarray) -> np.ndarray:
@@ -116,7 +121,9 @@ def bootstrap_ci(
         [statistic(sums) for (sums,) in _resample_sums([counts], n_resamples, rng)]
     )
     alpha = (1 - confidence) / 2
-    low, high = np.quantile(values, [alpha, 1 - alpha])
+    # a statistic may be undefined (NaN) on a resample, e.g. F1 where neither side has a span of
+    # the type: such resamples carry no information and are left out
+    low, high = np.nanquantile(values, [alpha, 1 - alpha])
     estimate = float(statistic(counts.sum(axis=0)))
     return ConfidenceInterval(estimate, float(low), float(high), confidence, n_resamples)
 

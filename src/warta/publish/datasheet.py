@@ -171,9 +171,16 @@ def calibration_block(repo: Repository) -> str:
     rows = [[t, f"{m['precision']:.3f}", f"{m['recall']:.3f}", _f1(m), m["tp"], m["fp"], m["fn"]]
             for t, m in [*data["by_type"].items(), ("all", data["overall"])]]  # fmt: skip
     per = [[name, m["sentences"], _f1(m)] for name, m in data["by_annotator"].items()]
+    lenient = ", ".join(f"{t} {_f1(m)}" for t, m in data.get("overlap", {}).items())
     return (
         intro
         + table(["type", "precision", "recall", "F1 (CI)", "tp", "fp", "fn"], rows)
+        + (
+            f"\nWith overlapping spans of the same type counted as matches (boundary conventions "
+            f"set aside): {lenient}.\n"
+            if lenient
+            else ""
+        )
         + "\nPer annotator:\n\n"
         + table(["annotator", "sentences", "F1 (CI)"], per)
     )
