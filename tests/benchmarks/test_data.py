@@ -11,8 +11,12 @@ from warta.benchmarks.data import UNIT_BLOCKS, Unit, block_units, document_units
 from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
 from warta.store import VersionedStore
 
-(ROW,) = (
-    VersionedStore.for_gold(REPO / "annotations" / "gold").latest().read("documents").to_pylist()
+ROW = next(  # the seed article's gold
+    row
+    for row in VersionedStore.for_gold(REPO / "annotations" / "gold")
+    .latest()
+    .iter_rows("documents")
+    if row["source"] == "seed"
 )
 
 

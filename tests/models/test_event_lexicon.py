@@ -18,8 +18,12 @@ from warta.schema.validate import check_annotation
 from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
-(ROW,) = (
-    VersionedStore.for_gold(REPO / "annotations" / "gold").latest().read("documents").to_pylist()
+ROW = next(  # the seed article's gold
+    row
+    for row in VersionedStore.for_gold(REPO / "annotations" / "gold")
+    .latest()
+    .iter_rows("documents")
+    if row["source"] == "seed"
 )
 GOLD = annotation_from_record(ROW)
 
