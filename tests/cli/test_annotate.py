@@ -11,6 +11,7 @@ from dataclasses import asdict
 import pytest
 
 from tests.annotations.test_roundtrip import annotation_a, annotation_b, repo  # noqa: F401 (fixture)
+from warta.annotations.bridge import Connection, project_by_title
 from warta.store import VersionedStore
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
@@ -45,14 +46,30 @@ def test_push_upload_pull_agreement_stats_from_the_cli(repo, label_studio, tmp_p
     write_annotation(first, annotation_a(article))
     write_annotation(second, annotation_b(article))
     assert warta(repo.root, other, url, "annotate", "upload", str(second)).returncode == 0
-    done = warta(repo.root, admin, url, "annotate", "upload", str(first), "--ground-truth")
-    assert done.returncode == 0 and "(ground truth)" in done.stdout, done.stderr
-    pulled = warta(repo.root, admin, url, "annotate", "pull")
-    assert pulled.returncode == 0 and "wrote gold snapshot v0001" in pulled.stdout, pulled.stderr
+    done = warta(repo.root, admin, url, "annotate", "upload", str(first))
+    assert done.returncode == 0 and "created annotation" in done.stdout, done.stderr
+    again = warta(repo.root, admin, url, "annotate", "upload", str(first))
+    assert "you annotated it already" in again.stdout  # never twice
+    preview = warta(repo.root, admin, url, "annotate", "pull", "--dry-run")
+    assert preview.returncode == 0 and "conflict" in preview.stdout and "dry run" in preview.stdout
+    assert not (repo.gold_dir / "documents").exists()
     agreement = warta(repo.root, admin, url, "annotate", "agreement")
     assert agreement.returncode == 0 and "token kappa" in agreement.stdout
+    assert "blind double annotation: 1 document(s)" in agreement.stdout
     (written,) = (repo.annotations_dir / "agreement").glob("*.json")
-    assert json.loads(written.read_text())["pairs"][0]["entity_f1_strict"]["tp"] == 2
+    body = json.loads(written.read_text())
+    assert body["pairs"][0]["entity_f1_strict"]["tp"] == 2
+    assert body["pooled"]["measures"]["entities (span and type)"]["ci_low"] is None  # one unit
+    # the adjudicator flags one in Label Studio; then pull writes the gold
+    connection = Connection(url, admin)
+    client = connection.client()
+    project = project_by_title(connection, "Warta gold")
+    (task,) = client.tasks.list(project=project.id, fields="all")
+    theirs = label_studio.annotator.user_id
+    mine = next(a for a in client.annotations.list(id=task.id) if a.completed_by != theirs)
+    client.annotations.update(id=mine.id, ground_truth=True)
+    pulled = warta(repo.root, admin, url, "annotate", "pull")
+    assert pulled.returncode == 0 and "wrote gold snapshot v0001" in pulled.stdout, pulled.stderr
     stats = json.loads(warta(repo.root, admin, url, "corpus", "stats", "--json").stdout)
     assert (
         stats["gold"]["test"]["entities: PER"] == 3

@@ -51,8 +51,12 @@ def test_unknown_model_is_a_clear_error():
 
 # --- TrainingGold and the interface ------------------------------------------------------------
 
-GOLD_ROW = (
-    VersionedStore.for_gold(REPO / "annotations" / "gold").latest().read("documents").to_pylist()[0]
+GOLD_ROW = next(  # the seed article's gold
+    row
+    for row in VersionedStore.for_gold(REPO / "annotations" / "gold")
+    .latest()
+    .iter_rows("documents")
+    if row["source"] == "seed"
 )
 
 

@@ -28,14 +28,16 @@ def words(text: str) -> set[str]:
 def names_only_in_test(rows: dict[str, list[dict]], gold) -> tuple[set[str], set[str]]:
     """Names (mentions of name types) and trigger phrases of test documents that no train or
     validation text contains, and their words that no train or validation text has."""
-    seen_text = "\n".join(r["text"] for s in ("train", "validation") for r in rows[s])
+    # compared without case: resources are often lowercased ("twitter" in a test document's
+    # lower-case mention is no leak when train has "Twitter")
+    seen_text = "\n".join(r["text"] for s in ("train", "validation") for r in rows[s]).lower()
     seen_words = words(seen_text)
     names, only_words = set(), set()
     for row in rows["test"]:
         doc = gold[row["doc_id"]]
         names_of = [m.text for m in doc.entities if m.type in NAME_TYPES]
         for text in names_of + [e.trigger_text for e in doc.events]:
-            if text not in seen_text:
+            if text.lower() not in seen_text:
                 names.add(text)
                 only_words |= words(text) - seen_words
     return names, only_words
@@ -43,9 +45,10 @@ def names_only_in_test(rows: dict[str, list[dict]], gold) -> tuple[set[str], set
 
 def leaks(resources: dict[str, set[str]], names: set[str], only_words: set[str]) -> list[str]:
     found = []
+    lowered = {name.lower() for name in names}
     for kind, strings in resources.items():
         for string in strings:
-            if string in names or words(string) & only_words:
+            if string.lower() in lowered or words(string) & only_words:
                 found.append(f"{kind}: {string}")
     return sorted(found)
 

@@ -19,7 +19,8 @@ def test_shipped_datasheet_figures_are_up_to_date():
 
 
 def test_a_hand_edited_figure_is_regenerated():
-    stale = SHIPPED.replace("| entity mentions | 170 | 170 |", "| entity mentions | 171 | 171 |")
+    line = next(x for x in SHIPPED.splitlines() if x.startswith("| entity mentions | "))
+    stale = SHIPPED.replace(line, line.replace(" | ", " | 1", 1))  # one figure with a digit more
     assert stale != SHIPPED
     assert render(Repository(REPO), stale) == SHIPPED
 

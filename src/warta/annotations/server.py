@@ -504,6 +504,9 @@ def serve_forever(
     in_main_thread = threading.current_thread() is threading.main_thread()
     if in_main_thread:
         previous_handler = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        # Ctrl-C stops it even when a shell started it with SIGINT ignored (a background job of
+        # a non-interactive shell: CI runners, `cmd &` in a script), which Python then keeps.
+        previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with server:
             try:
@@ -527,6 +530,7 @@ def serve_forever(
     finally:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous_handler)
+            signal.signal(signal.SIGINT, previous_interrupt)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
