@@ -43,6 +43,14 @@ def shipped_seed_row(version: str = "latest") -> dict:
     return next(row for row in rows if row["doc_id"] == SEED_ID)
 
 
+def shipped_seed_gold() -> dict:
+    """The seed article's row in the newest shipped gold snapshot's ``documents`` table."""
+    from warta.repository import Repository
+
+    rows = Repository(REPO).gold_store().latest().iter_rows("documents")
+    return next(row for row in rows if row["doc_id"] == SEED_ID)
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -6,18 +6,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO
+from tests.conftest import shipped_seed_gold
 from warta.benchmarks.data import UNIT_BLOCKS, Unit, block_units, document_units, folds, restrict
 from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
-from warta.store import VersionedStore
 
-ROW = next(  # the seed article's gold
-    row
-    for row in VersionedStore.for_gold(REPO / "annotations" / "gold")
-    .latest()
-    .iter_rows("documents")
-    if row["source"] == "seed"
-)
+ROW = shipped_seed_gold()
 
 
 def test_one_document_unit_spans_the_whole_text():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import IDNER, REPO
+from tests.conftest import IDNER, REPO, shipped_seed_gold
 from tests.models.dummy import DummyModel
 from warta.annotations.convert import read_annotation, to_results
 from warta.errors import WartaError
@@ -16,7 +16,6 @@ from warta.models.base import TrainingGold
 from warta.schema.annotation import load_schema
 from warta.schema.mentions import Provenance
 from warta.schema.records import annotation_from_record
-from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 
@@ -51,13 +50,7 @@ def test_unknown_model_is_a_clear_error():
 
 # --- TrainingGold and the interface ------------------------------------------------------------
 
-GOLD_ROW = next(  # the seed article's gold
-    row
-    for row in VersionedStore.for_gold(REPO / "annotations" / "gold")
-    .latest()
-    .iter_rows("documents")
-    if row["source"] == "seed"
-)
+GOLD_ROW = shipped_seed_gold()
 
 
 def training(spans: list[tuple[int, int]]) -> TrainingGold:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_seed_gold
 from warta.corpus.readers import RawArticle
 from warta.corpus.steps import ArticlePipeline
 from warta.errors import WartaError
@@ -18,7 +18,6 @@ from warta.models.crf import CrfModel, token_features
 from warta.schema.annotation import load_schema
 from warta.schema.records import annotation_from_record
 from warta.schema.validate import check_annotation
-from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
 NAMES = [("Joko", "Widodo"), ("Prabowo", "Subianto"), ("Anies", "Baswedan"), ("Ganjar", "Pranowo")]
@@ -69,13 +68,7 @@ def test_the_label_map_decides_the_types(conll):
 
 
 def test_training_adds_only_the_allowed_warta_gold(conll):
-    row = next(  # the seed article's gold
-        r
-        for r in VersionedStore.for_gold(REPO / "annotations" / "gold")
-        .latest()
-        .iter_rows("documents")
-        if r["source"] == "seed"
-    )
+    row = shipped_seed_gold()
     gold = {row["doc_id"]: annotation_from_record(row)}
     allowed = CrfModel(str(conll), max_iterations=20)
     allowed.train(TrainingGold([row], gold, {row["doc_id"]: [(0, len(row["text"]))]}))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_seed_gold
 from warta.models import get_model
 from warta.models.base import TrainingGold
 from warta.models.event_lexicon import MAX_DISTANCE, EventLexiconModel
@@ -15,16 +15,9 @@ from warta.schema.annotation import load_schema
 from warta.schema.mentions import Argument, DocumentAnnotation, EntityMention, EventMention
 from warta.schema.records import annotation_from_record
 from warta.schema.validate import check_annotation
-from warta.store import VersionedStore
 
 SCHEMA = load_schema(REPO / "annotations" / "schema.yaml")
-ROW = next(  # the seed article's gold
-    row
-    for row in VersionedStore.for_gold(REPO / "annotations" / "gold")
-    .latest()
-    .iter_rows("documents")
-    if row["source"] == "seed"
-)
+ROW = shipped_seed_gold()
 GOLD = annotation_from_record(ROW)
 
 
