@@ -73,6 +73,27 @@ MODELS = {
 }
 
 
+def scratch(bench_gold):
+    return get_model("transformers_scratch", hidden_size=16, heads=2, epochs=1, max_length=64,
+                     schema_path=str(bench_gold.repo.schema_file))  # fmt: skip
+
+
+def test_a_transformer_built_from_scratch_learns_only_from_train(bench_gold):
+    """Its vocabulary comes from the allowed training sentences: no test-only name, and the words
+    of train documents are there."""
+    rows = fixture_rows(bench_gold)
+    names, only_words = names_only_in_test(rows, bench_gold.gold)
+    model = train_as_the_runner(scratch(bench_gold), rows, bench_gold.gold)
+    assert (
+        model.model_version.startswith("transformers_scratch-") and "+ft1-" in model.model_version
+    )
+    vocabulary = model.resources()["vocabulary"]
+    assert leaks({"vocabulary": vocabulary}, names, only_words) == []
+    assert words(rows["train"][0]["text"]) <= vocabulary
+    (doc,) = model.predict([rows["test"][0]])
+    assert all(m.type in bench_gold.repo.schema().entity_types for m in doc.entities)
+
+
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_no_model_resource_holds_a_test_only_name(bench_gold, name):
     rows = fixture_rows(bench_gold)

@@ -18,6 +18,7 @@ MODELS: Registry[type[ExtractionModel]] = Registry(
         "crf": "warta.models.crf:CrfModel",
         "event_lexicon": "warta.models.event_lexicon:EventLexiconModel",
         "transformers": "warta.models.transformer:TransformersModel",
+        "transformers_scratch": "warta.models.scratch:ScratchTransformersModel",
         "predictions": "warta.models.predictions:PredictionsFile",
     },
 )
