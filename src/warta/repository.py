@@ -40,9 +40,9 @@ class Repository:
 
     # Raw sources as bundled (byte for byte, with provenance), the versioned corpus store, the
     # documents taken down (and the lock a takedown holds while it runs), the schema every label
-    # and validator comes from, Label Studio's generated config, exports kept
-    # as the server sent them, agreement, gold snapshots and their frozen splits, the local
-    # Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
+    # and validator comes from, Label Studio's generated config, the annotators' illustrated guide
+    # and its screenshots (made by the browser test), exports kept as the server sent them,
+    # agreement, gold snapshots and their frozen splits, the local Label Studio's data and virtualenv (never committed), Hydra configs, benchmark results,
     # the cleaning judgements read by hand, the leaderboard (Markdown, plot, HTML page), the dataset card (whose YAML
     # ``configs:`` ``load_dataset`` reads) and the lock held while it is rewritten, the documents
     # a release carries, and the releases.
@@ -54,6 +54,8 @@ class Repository:
     annotations_dir = Under("annotations")
     schema_file = Under("annotations/schema.yaml")
     label_config_file = Under("annotations/labelstudio/config.xml")
+    annotator_guide = Under("annotations/ANNOTATING.md")
+    annotator_screenshots = Under("annotations/screenshots")
     exports_dir = Under("annotations/exports")
     agreement_dir = Under("annotations/agreement")
     calibration_dir = Under("annotations/calibration")

@@ -46,6 +46,34 @@ def test_round_trip_through_label_studio_results():
     assert doc.entities == sample().entities and doc.events == sample().events
 
 
+def read_modes(results: list[dict]) -> list[str | None]:
+    doc, problems = read_annotation(SCHEMA, "d", TEXT, results, Provenance())
+    assert problems == []
+    return [e.mode for e in doc.events]
+
+
+def test_the_mode_is_read_from_the_triggers_own_type():
+    results = to_results(sample())
+    assert {r["from_name"] for r in results if r.get("id") == "t"} == {
+        "trigger", "realis", "mode_CONSULT"}  # fmt: skip
+    assert read_modes(results) == ["phone"]
+
+
+def test_a_mode_from_the_single_list_of_older_configs_is_still_read():
+    results = to_results(sample())
+    region(results, "t", "mode_CONSULT")["from_name"] = "mode"
+    assert read_modes(results) == ["phone"]
+
+
+def test_a_mode_left_under_the_type_a_trigger_had_before_is_not_read():
+    """Relabelled DIE after a mode was chosen as CONSULT: the page no longer shows that mode."""
+    results = to_results(sample())
+    region(results, "t", "trigger")["value"]["labels"] = ["DIE"]
+    for r in [r for r in results if r.get("type") == "relation"]:
+        results.remove(r)
+    assert read_modes(results) == [None]
+
+
 def spoilt(change) -> list[str]:
     results = to_results(sample())
     change(results)
@@ -68,7 +96,7 @@ def region(results, region_id, tag="entity"):
          "task 7, annotation 9, region p2: duplicate of region p (same type and span)"),
         (lambda r: r.remove(region(r, "t", "realis")),
          "region t: event trigger 'menelepon' (CONSULT) has no realis"),
-        (lambda r: region(r, "t", "mode")["value"].update(choices=["aerial"]),
+        (lambda r: region(r, "t", "mode_CONSULT")["value"].update(choices=["aerial"]),
          "region t: mode 'aerial' is not a mode of CONSULT"),
         (lambda r: region(r, "r", "entity_id")["value"].update(text=["putin"]),
          "region r: entity_id 'putin' has two canonical names"),

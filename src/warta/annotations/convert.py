@@ -18,6 +18,7 @@ from warta.annotations.labelconfig import (
     REALIS_TAG,
     TEXT_TAG,
     TRIGGER_TAG,
+    mode_tag,
 )
 from warta.schema.annotation import AnnotationSchema
 from warta.schema.mentions import (
@@ -128,7 +129,11 @@ def read_annotation(
         if tag != TRIGGER_TAG:
             continue
         extra = fields.get(region, {})
-        realis, mode = extra.get(REALIS_TAG), extra.get(MODE_TAG)
+        # The trigger's own type's Mode control; the single Mode list of older configs (MODE_TAG)
+        # only when that is empty. A mode chosen under another type before the trigger was
+        # relabelled is not shown to the annotator any more, so it is not read either.
+        realis = extra.get(REALIS_TAG)
+        mode = extra.get(mode_tag(label)) or extra.get(MODE_TAG)
         if realis is None:
             problem(region, f"event trigger {span_text!r} ({label}) has no realis")
         doc.events.append(
@@ -237,7 +242,7 @@ def to_results(doc: DocumentAnnotation) -> list[dict]:
         region(e.event_id, TRIGGER_TAG, e.trigger_start, e.trigger_end, e.trigger_text, e.type)
         field(e.event_id, REALIS_TAG, "choices", e.trigger_start, e.trigger_end, e.realis)
         if e.mode:
-            field(e.event_id, MODE_TAG, "choices", e.trigger_start, e.trigger_end, e.mode)
+            field(e.event_id, mode_tag(e.type), "choices", e.trigger_start, e.trigger_end, e.mode)
         for argument in e.arguments:
             results.append(
                 {
