@@ -75,6 +75,7 @@ class Repository:
     leaderboard_page = Under("benchmarks/leaderboard.html")
     readme = Under("README.md")
     card_lock = Under(".card.lock")
+    release_lock = Under(".release.lock")  # beside dist/, never inside what is uploaded
     datasheet = Under("DATASHEET.md")
     citation = Under("CITATION.cff")
     changelog = Under("CHANGELOG.md")

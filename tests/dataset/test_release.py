@@ -88,3 +88,9 @@ def test_damaged_data_is_refused_and_nothing_is_written(repo):
 def test_a_second_release_at_the_same_time_is_refused(repo):
     with _release_lock(repo), pytest.raises(StoreError, match="another release is being written"):
         make_release(repo, "0.1.0")
+
+
+def test_the_release_lock_is_not_inside_dist(repo):
+    """`dist/` is what gets uploaded: the lock a release holds lives beside it."""
+    make_release(repo, "0.1.0")
+    assert sorted(p.name for p in (repo.root / "dist").iterdir()) == ["warta-0.1.0"]

@@ -110,14 +110,13 @@ def remove_release_leftovers(repo: Repository) -> list[Path]:
 def _release_lock(repo: Repository):
     from filelock import FileLock, Timeout
 
-    folder = repo.dist_dir
-    folder.mkdir(exist_ok=True)
-    lock = FileLock(folder / ".lock", timeout=0)
+    repo.dist_dir.mkdir(exist_ok=True)
+    lock = FileLock(repo.release_lock, timeout=0)
     try:
         lock.acquire()
     except Timeout:
         raise StoreError(
-            f"{folder}: another release is being written (lock {folder / '.lock'})"
+            f"{repo.dist_dir}: another release is being written (lock {repo.release_lock})"
         ) from None
     try:
         yield
