@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
+from machine import tree
 from synthetic import MONTHS, NAME, NUMBER, SEED, SUBSTITUTED, WEEKDAYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,20 +129,8 @@ def ingest_run(files: list[Path], scratch: Path, workers: int) -> dict:
 
 def tree_rss(pid: int) -> int:
     """Bytes resident in `pid` and all its descendants (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    tree, frontier = {pid}, [pid]
-    while frontier:
-        frontier = [p for p, parent in parents.items() if parent in frontier and p not in tree]
-        tree.update(frontier)
     total = 0
-    for member in tree:
+    for member in tree(pid):
         try:
             total += int(Path(f"/proc/{member}/statm").read_text().split()[1])
         except (OSError, IndexError):

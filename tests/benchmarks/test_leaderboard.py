@@ -113,13 +113,20 @@ def test_a_one_unit_board_says_n_a(results_dir, bench_gold, tmp_path):
     assert "| 2 |" in markdown and "| leader |" in markdown
 
 
-def test_results_on_other_gold_or_metric_versions_are_refused(results_dir, bench_gold, tmp_path):
+def results_on_other_gold(results_dir, tmp_path):
+    """A copy of the results folder whose crf result claims another gold snapshot: (folder, that
+    result's path, its content)."""
     folder = tmp_path / "results"
     shutil.copytree(results_dir, folder)
     crf = next(folder.rglob("crf-*.json"))
     data = json.loads(crf.read_text())
     data["gold"].update(version="v0000", content_sha256="0" * 64)
     crf.write_text(json.dumps(data))
+    return folder, crf, data
+
+
+def test_results_on_other_gold_or_metric_versions_are_refused(results_dir, bench_gold, tmp_path):
+    folder, crf, data = results_on_other_gold(results_dir, tmp_path)
     old = folder / "ner" / "test" / "old-0000000000.json"
     old.write_text(json.dumps({**data, "format": "warta-result/1"}))
     (board,) = boards(folder, bench_gold)

@@ -3,13 +3,15 @@ board and plot written into the repository."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.benchmarks.test_leaderboard import results_dir  # noqa: F401 (fixture)
+from tests.benchmarks.test_leaderboard import (  # noqa: F401 (fixture)
+    results_dir,
+    results_on_other_gold,
+)
 
 
 def board(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -45,12 +47,7 @@ def test_task_and_protocol_filter_the_boards(results_dir, bench_gold):  # noqa: 
 
 
 def test_a_result_on_other_gold_is_listed_as_not_ranked(results_dir, bench_gold, tmp_path):  # noqa: F811
-    folder = tmp_path / "results"
-    shutil.copytree(results_dir, folder)
-    crf = next(folder.rglob("crf-*.json"))
-    data = json.loads(crf.read_text())
-    data["gold"].update(version="v0000", content_sha256="0" * 64)
-    crf.write_text(json.dumps(data))
+    folder, crf, _ = results_on_other_gold(results_dir, tmp_path)
     done = board(bench_gold.root, "--results-dir", str(folder))
     assert done.returncode == 0 and f"not ranked {crf.name}: scored on gold v0000" in done.stderr
 
